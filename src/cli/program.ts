@@ -1,0 +1,110 @@
+/**
+ * The command table. Each command lives in src/commands/<name>.ts, parses nothing itself and
+ * is imported only when it runs.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { EXIT, reportError } from './output.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface LoadFlags {
+  file?: string[];
+  profile?: string[];
+  envFile?: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  debug?: boolean;
+}
+
+function addLoadOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <file>', 'compose file (repeatable; relative to DIR); default: compose.yaml or docker-compose.yml in DIR', collect)
+    .option('--profile <name>', 'activate a profile (repeatable; * for all)', collect)
+    .option('--env-file <file>', 'read variables from this file instead of DIR/.env (repeatable)', collect)
+    .option('-p, --project-name <name>', 'project name')
+    .option('--project-directory <dir>', 'directory relative paths are taken from (default: the first file\'s directory)');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  const program = new Command();
+  let debug = argv.includes('--debug');
+  program
+    .name('shipshape')
+    .description('Keeps Docker Compose stacks in good order: load, audit, fix, run, verify, back up.')
+    .version(pkg.version, '-V, --version')
+    .option('--debug', 'show stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success (no findings at or above the threshold)
+  1  findings at or above the threshold
+  2  usage error, or a file that does not load
+
+Examples:
+  $ shipshape files                       map the repo's compose files, Dockerfiles, env files
+  $ shipshape config                      print the model docker compose would run
+  $ shipshape config -f docker-compose.yml -f docker-compose.dev.yml --profile workers
+  $ shipshape config --variables          every variable: default, required, set, where used`,
+    );
+
+  addLoadOptions(
+    program
+      .command('config')
+      .description('print the normalized Compose model, as `docker compose config` does')
+      .argument('[dir]', 'the directory compose would run in (default: .)')
+      .argument('[services...]', 'only these services and what they depend on'),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--services', 'print the service names, one per line')
+    .option('--profiles', 'print the profile names, one per line')
+    .option('--volumes', 'print the volume names, one per line')
+    .option('--networks', 'print the network names, one per line')
+    .option('--images', 'print the image names, one per line')
+    .option('--variables', 'print every variable: default, required, set or not, where used')
+    .option('-q, --quiet', 'only validate; print nothing')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ shipshape config examples/trading-platform
+  $ shipshape config . api --format json
+  $ shipshape config -f compose.yaml -f compose.prod.yaml --profile '*' --services`,
+    )
+    .action(async (dir: string | undefined, services: string[], opts) => {
+      const { configCommand } = await import('../commands/config.js');
+      process.exitCode = await configCommand(dir, services, opts);
+    });
+
+  program
+    .command('files')
+    .description('map the compose files, overrides, Dockerfiles, .dockerignore, env files and wrapper scripts under DIR')
+    .argument('[dir]', 'directory to scan (default: .)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Examples:
+  $ shipshape files
+  $ shipshape files ../my-stack --json`)
+    .action(async (dir: string | undefined, opts) => {
+      const { filesCommand } = await import('../commands/files.js');
+      process.exitCode = await filesCommand(dir, opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    debug = Boolean(program.opts().debug);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(e, debug);
+  }
+}
