@@ -18,8 +18,15 @@ export function colors(stream: NodeJS.WriteStream = process.stdout) {
   return pc.createColors(useColor(stream));
 }
 
+let debugMode = false;
+
+/** `--debug` anywhere on the command line: errors come with their stack trace. */
+export function setDebug(on: boolean): void {
+  debugMode = on;
+}
+
 /** Print an error as `file:line:col: message` (+ hint) and return the exit code. */
-export function reportError(e: unknown, debug = false): number {
+export function reportError(e: unknown, debug = debugMode): number {
   const c = colors(process.stderr);
   if (e instanceof LoadError) {
     const [first, ...rest] = e.toLine().split('\n');

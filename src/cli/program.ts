@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, reportError } from './output.js';
+import { EXIT, reportError, setDebug } from './output.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -14,7 +14,7 @@ export interface LoadFlags {
   envFile?: string[];
   projectName?: string;
   projectDirectory?: string;
-  debug?: boolean;
+  root?: string;
 }
 
 function addLoadOptions(cmd: Command): Command {
@@ -23,13 +23,16 @@ function addLoadOptions(cmd: Command): Command {
     .option('--profile <name>', 'activate a profile (repeatable; * for all)', collect)
     .option('--env-file <file>', 'read variables from this file instead of DIR/.env (repeatable)', collect)
     .option('-p, --project-name <name>', 'project name')
-    .option('--project-directory <dir>', 'directory relative paths are taken from (default: the first file\'s directory)');
+    .option('--project-directory <dir>', 'directory relative paths are taken from (default: the first file\'s directory)')
+    .option('--root <dir>', 'files that compose files reference must lie inside it (default: the git work tree, else DIR)');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(rawArgv: string[]): Promise<number> {
+  const debug = rawArgv.includes('--debug');
+  setDebug(debug);
+  const argv = rawArgv.filter((a) => a !== '--debug');
   const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
   const program = new Command();
-  let debug = argv.includes('--debug');
   program
     .name('shipshape')
     .description('Keeps Docker Compose stacks in good order: load, audit, fix, run, verify, back up.')
@@ -98,7 +101,6 @@ Examples:
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    debug = Boolean(program.opts().debug);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -3,8 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { loadProject, type LoadedProject } from '../load/project.js';
-import { isMapping } from '../load/paths.js';
-import type { Mapping, VariableUse } from '../load/types.js';
+import type { VariableUse } from '../load/types.js';
 import { printableModel } from '../config/model.js';
 import { EXIT, reportError } from '../cli/output.js';
 import type { LoadFlags } from '../cli/program.js';
@@ -47,6 +46,7 @@ export async function configCommand(dirArg: string | undefined, servicesArg: str
       projectName: flags.projectName,
       projectDir: flags.projectDirectory,
       selectedServices: services,
+      root: flags.root,
     });
     for (const w of project.warnings) process.stderr.write(`WARN[0000] ${w.message}\n`);
     const text = renderConfig(project, flags);
@@ -55,7 +55,7 @@ export async function configCommand(dirArg: string | undefined, servicesArg: str
     else process.stdout.write(text);
     return EXIT.ok;
   } catch (e) {
-    return reportError(e, flags.debug);
+    return reportError(e);
   }
 }
 
@@ -120,5 +120,3 @@ function renderVariables(project: LoadedProject, format: 'yaml' | 'json'): strin
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2))).join('').trimEnd()).join('\n') + '\n';
 }
 
-export type { Mapping };
-void isMapping;

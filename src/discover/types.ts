@@ -106,8 +106,11 @@ export interface ComposeInvocation {
   line: number;
   /** the command line as written, continuation lines joined with single spaces */
   text: string;
-  /** the command after variable substitution, when that changed it */
-  expanded?: string;
+  /**
+   * the compose command itself, after variable substitution: from `docker`/`docker-compose` to the
+   * end of that command (without redirections), words re-quoted when they hold spaces
+   */
+  command: string;
   /** `v1`: the `docker-compose` binary; `v2`: `docker compose`; `unknown`: an unresolved variable named like compose */
   cli: 'v1' | 'v2' | 'unknown';
   /** the variable reference the command came through, e.g. `$(COMPOSE)` */

@@ -119,8 +119,7 @@ function parseInto(text: string, opts: ParseDotenvOptions, out: DotenvResult): v
   const origin = (offset: number): Origin => at(sc, offset, opts.file);
   const lookup: Lookup = (name) => opts.lookup(name) ?? out.values.get(name);
   while (skipToStatement(sc)) {
-    const keyOffset = sc.pos;
-    const { key, inherited } = readKey(sc, origin);
+    const { key, inherited, keyOffset } = readKey(sc, origin);
     if (key.includes(' ')) throw new LoadError(`line ${sc.line}: key cannot contain a space`, { origin: origin(keyOffset), code: 'dotenv' });
     let value: string | undefined;
     if (inherited) {
@@ -153,7 +152,7 @@ function skipToStatement(sc: Scanner): boolean {
   }
 }
 
-function readKey(sc: Scanner, origin: (offset: number) => Origin): { key: string; inherited: boolean } {
+function readKey(sc: Scanner, origin: (offset: number) => Origin): { key: string; inherited: boolean; keyOffset: number } {
   const exported = EXPORT.exec(sc.src.slice(sc.pos, sc.pos + 64));
   if (exported) sc.pos = skipBlanks(sc.src, sc.pos + 'export'.length);
   if (sc.pos >= sc.src.length) throw new LoadError('zero length string', { origin: origin(sc.pos), code: 'dotenv' });
@@ -181,7 +180,7 @@ function readKey(sc: Scanner, origin: (offset: number) => Origin): { key: string
   // compose-go counts the consumed line break only when the raw key has no space
   if (inherited && !key.includes(' ')) sc.line++;
   sc.pos = skipBlanks(sc.src, next);
-  return { key: trimEndUnicodeSpace(key), inherited };
+  return { key: trimEndUnicodeSpace(key), inherited, keyOffset: start };
 }
 
 function readValue(sc: Scanner, expand: (raw: string) => string, origin: (offset: number) => Origin): string {

@@ -5,14 +5,14 @@
 import path from 'node:path';
 import { LoadError } from './errors.js';
 import { mergeModels } from './merge.js';
-import { cloneWithOrigins, originOf } from './origin.js';
+import { cloneWithOrigins, originOf, type Origin } from './origin.js';
 import { isMapping, resolveServicePaths } from './paths.js';
 import { applyMergeTags } from './reset.js';
 import type { Mapping, Value } from './types.js';
 
 export interface ExtendsContext {
   /** load (parse + interpolate) another compose file; cached by the caller */
-  loadFile(file: string): Mapping;
+  loadFile(file: string, origin?: Origin): Mapping;
   env?: (name: string) => string | undefined;
 }
 
@@ -63,7 +63,7 @@ class Resolver {
       const other = path.resolve(relBase, ref.file);
       let otherModel: Mapping;
       try {
-        otherModel = this.ctx.loadFile(other);
+        otherModel = this.ctx.loadFile(other, originOf(svc, 'extends'));
       } catch (e) {
         if (e instanceof LoadError && e.code === 'no-file') {
           throw new LoadError(`cannot extend service "${name}" in ${file}: file ${other} not found`, { code: 'extends', origin: originOf(svc, 'extends'), hint: 'check extends.file' });

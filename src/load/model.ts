@@ -16,6 +16,7 @@ import { applyMergeTags } from './reset.js';
 import { resolveEnvironmentEntries, setDefaults, validateStructure } from './normalize.js';
 import { validateSchema } from './schema.js';
 import type { Lookup, Mapping, Value, VariableUse } from './types.js';
+import { guardInsideRoot } from './root.js';
 import { parseYamlDocuments, readTextFile, type ParsedDocument } from './yaml.js';
 
 export interface ModelContext {
@@ -30,6 +31,8 @@ export interface ModelContext {
   display(file: string): string;
   /** parsed documents, by absolute path (parse once per load) */
   parsed: Map<string, ParsedDocument[]>;
+  /** files read on the model's behalf must lie inside this directory */
+  root?: string;
 }
 
 export function parseFileCached(file: string, ctx: Pick<ModelContext, 'parsed' | 'display'>): ParsedDocument[] {
@@ -66,7 +69,10 @@ export function loadModel(files: string[], ctx: ModelContext): Mapping {
       applyMergeTags(doc, model);
       if (isMapping(doc.services)) {
         applyExtends(doc.services, file, ctx.projectDir, {
-          loadFile: (other) => loadForExtends(other, ctx),
+          loadFile: (other, origin) => {
+            guardInsideRoot(ctx.root, other, 'extends file', origin);
+            return loadForExtends(other, ctx);
+          },
           env: ctx.lookup,
         });
       }
@@ -130,6 +136,7 @@ function applyInclude(doc: Mapping, file: string, ctx: ModelContext): void {
     const paths = entry.paths.map((p) => path.resolve(ctx.projectDir, p));
     const origin = originOf(entry.where, entry.key);
     for (const p of paths) {
+      guardInsideRoot(ctx.root, p, 'include', origin);
       if (!isRegularFile(p)) throw new LoadError(`include ${ctx.display(p)}: no such file or directory`, { code: 'include', origin, hint: 'check the include path' });
     }
     const first = paths[0]!;
@@ -140,6 +147,7 @@ function applyInclude(doc: Mapping, file: string, ctx: ModelContext): void {
     let envFiles: string[] = [];
     if (entry.envFiles) {
       envFiles = entry.envFiles.filter((f) => f !== '/dev/null').map((f) => path.resolve(ctx.projectDir, f));
+      for (const f of envFiles) guardInsideRoot(ctx.root, f, 'include env_file', origin);
       for (const f of envFiles) if (!isRegularFile(f)) throw new LoadError(`couldn't find env file: ${f}`, { code: 'include', origin });
     } else if (isRegularFile(path.join(projectDir, '.env'))) envFiles = [path.join(projectDir, '.env')];
     const fromFiles = readEnvFiles(envFiles, ctx.lookup, ctx.uses).values;

@@ -13,6 +13,7 @@ import { normalizeModel } from './normalize.js';
 import { originOf, setSelfOrigin, setValueOrigin } from './origin.js';
 import { isMapping } from './paths.js';
 import type { LoadOptions, Lookup, Mapping, Value, VariableUse } from './types.js';
+import { defaultRoot, guardInsideRoot } from './root.js';
 import { readTextFile, type ParsedDocument } from './yaml.js';
 
 export interface LoadProjectOptions extends LoadOptions {
@@ -22,6 +23,8 @@ export interface LoadProjectOptions extends LoadOptions {
   tolerant?: boolean;
   /** fold env_file contents into environment (default true) */
   resolveEnvFiles?: boolean;
+  /** files read on the model's behalf must lie inside it (default: the git work tree, else the working directory) */
+  root?: string;
 }
 
 export interface LoadedProject {
@@ -103,7 +106,8 @@ export function loadProject(opts: LoadProjectOptions = {}): LoadedProject {
   env.values.set('COMPOSE_PROJECT_NAME', name);
 
   const uses: VariableUse[] = [...env.uses];
-  const ctx: ModelContext = { projectDir, lookup: baseLookup, uses, warnings, chain: [], display, parsed };
+  const root = path.resolve(opts.root ?? defaultRoot(workingDir));
+  const ctx: ModelContext = { projectDir, lookup: baseLookup, uses, warnings, chain: [], display, parsed, root };
   const model = loadModel(files, ctx);
   model.name = name;
   normalizeModel(model, name, baseLookup);
@@ -137,7 +141,7 @@ export function loadProject(opts: LoadProjectOptions = {}): LoadedProject {
   }
 
   if (opts.resolveEnvFiles !== false) {
-    for (const svc of Object.values(services)) resolveServiceEnvironment(svc, baseLookup, display, uses);
+    for (const svc of Object.values(services)) resolveServiceEnvironment(svc, baseLookup, display, uses, root);
   }
 
   const extensions: Mapping = {};
@@ -222,7 +226,7 @@ function stringify(v: Value): string {
  * WithServicesEnvironmentResolved: `environment` becomes a map, env_file contents are folded in
  * under it (`environment` wins, even when its entry is unresolved), env files read in order.
  */
-export function resolveServiceEnvironment(svc: Mapping, lookup: Lookup, display: (f: string) => string, uses: VariableUse[]): void {
+export function resolveServiceEnvironment(svc: Mapping, lookup: Lookup, display: (f: string) => string, uses: VariableUse[], root?: string): void {
   const own = envToMap(svc.environment);
   for (const [k, v] of own) if (v === null && lookup(k) !== undefined) own.set(k, lookup(k)!);
   const fromFiles = new Map<string, string>();
@@ -230,6 +234,7 @@ export function resolveServiceEnvironment(svc: Mapping, lookup: Lookup, display:
   if (Array.isArray(svc.env_file)) {
     for (const ef of svc.env_file) {
       if (!isMapping(ef) || typeof ef.path !== 'string') continue;
+      guardInsideRoot(root, ef.path, 'env_file', originOf(ef, 'path'));
       if (!isRegularFile(ef.path)) {
         if (ef.required !== false) throw new LoadError(`env file ${ef.path} not found: stat ${ef.path}: no such file or directory`, { code: 'env-file', origin: originOf(ef, 'path') });
         continue;

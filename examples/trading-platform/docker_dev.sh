@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Wrapper around docker-compose (seed 000's docker_dev.sh, shortened).
+set -e
+cd docker
+case "$1" in
+  up) docker-compose -f docker-compose.yml up -d backend backtest-worker ;;
+  workers) docker-compose -f docker-compose.dev.yml up -d --scale backtest-worker=2 ;;
+  research) docker-compose -f docker-compose.research.yml --profile research up -d mcp ;;
+  logs) docker-compose -f docker-compose.yml logs -f backend ;;
+  lint) docker-compose -f docker-compose.yml run --rm backend flake8 ktrdr ;;
+  *) echo "usage: $0 up|workers|research|logs|lint" ;;
+esac
