@@ -4,11 +4,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseDotenv } from './dotenv.js';
+import { readEnvFiles as readDotenvFiles } from './dotenv.js';
 import { LoadError } from './errors.js';
 import type { Origin } from './origin.js';
 import type { LoadOptions, Lookup, VariableUse } from './types.js';
-import { readTextFile } from './yaml.js';
 
 export const DEFAULT_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 export const DEFAULT_OVERRIDE_NAMES = [
@@ -63,23 +62,14 @@ function truthy(v: string | undefined): boolean {
   return v !== undefined && ['1', 'true', 'yes', 'y', 'on'].includes(v.trim().toLowerCase());
 }
 
-/** Read env files in order; a later file adds keys that are still missing only for the shell. */
+/** Read env files in order: they share one map (a later file wins) and the shell wins over all. */
 export function readEnvFiles(files: string[], shell: Lookup, uses: VariableUse[] = []): { values: Map<string, string>; origins: Map<string, Origin>; sources: Map<string, string> } {
-  const values = new Map<string, string>();
-  const origins = new Map<string, Origin>();
-  const sources = new Map<string, string>();
   for (const file of files) {
     if (!isRegularFile(file)) throw new LoadError(`couldn't find env file: ${file}`, { code: 'env-file', hint: 'create it or drop the --env-file option' });
-    const text = readTextFile(file);
-    const lookup: Lookup = (name) => shell(name) ?? values.get(name);
-    const parsed = parseDotenv(text, { file, lookup, uses });
-    for (const [k, v] of parsed.values) {
-      values.set(k, v);
-      sources.set(k, file);
-      const o = parsed.origins.get(k);
-      if (o) origins.set(k, o);
-    }
   }
+  const { values, origins } = readDotenvFiles(files, shell, { uses });
+  const sources = new Map<string, string>();
+  for (const [k, o] of origins) sources.set(k, o.file);
   return { values, origins, sources };
 }
 

@@ -50,7 +50,7 @@ function interpolatedDocument(doc: Mapping, file: string, ctx: ModelContext): Ma
   const copy = cloneWithOrigins(doc);
   const warnings: string[] = [];
   interpolateTree(copy, ctx.lookup, { file: ctx.display(file), uses: ctx.uses, warnings });
-  castInterpolated(copy);
+  castInterpolated(copy, { warnings, file: ctx.display(file) });
   for (const w of warnings) ctx.warnings.push({ message: w });
   return copy;
 }
