@@ -42,17 +42,22 @@ const MAX_SCRIPT_BYTES = 2 * 1024 * 1024;
 
 const byPath = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Read up to `max` bytes of a file; `size` is its full size. */
+const shared = Buffer.allocUnsafe(HEAD_BYTES);
+
+/** Read up to `max` bytes of a file; `size` is its full size when it is longer than HEAD_BYTES. */
 function readText(abs: string, max: number): { text: string; size: number } {
   const fd = fs.openSync(abs, 'r');
   try {
+    // most files fit the shared buffer: no fstat, one read
+    const n = fs.readSync(fd, shared, 0, HEAD_BYTES, 0);
+    if (n < HEAD_BYTES || max <= HEAD_BYTES) return { text: shared.toString('utf8', 0, Math.min(n, max)), size: n };
     const size = fs.fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(Math.min(size, max));
     let off = 0;
     while (off < buf.length) {
-      const n = fs.readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
+      const r = fs.readSync(fd, buf, off, buf.length - off, off);
+      if (r === 0) break;
+      off += r;
     }
     return { text: buf.toString('utf8', 0, off), size };
   } finally {

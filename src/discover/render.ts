@@ -170,6 +170,11 @@ const SKIP_TEXT: Record<SkippedEntry['reason'], string> = {
   'too-large': 'too large to read',
 };
 
+function skipDetail(s: SkippedEntry): string {
+  if (s.detail === undefined) return '';
+  return s.reason.includes('symlink') ? ` (-> ${s.detail})` : ` (${s.detail})`;
+}
+
 function listNames(paths: readonly string[], max = 8): string {
   const shown = paths.slice(0, max).join(', ');
   return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
@@ -218,7 +223,7 @@ export function renderFilesText(pf: ProjectFiles): string {
 
   const wrapperLines: string[] = [];
   for (const w of pf.wrappers) {
-    wrapperLines.push(`  ${w.path} (${w.kind === 'make' ? 'Makefile' : 'shell script'}, ${w.invocations.length} compose call${w.invocations.length === 1 ? '' : 's'})`);
+    wrapperLines.push(`  ${w.path} (${w.kind}, ${w.invocations.length} compose call${w.invocations.length === 1 ? '' : 's'})`);
     for (const i of w.invocations) wrapperLines.push(...describeInvocation(i));
   }
   section(out, 'Wrapper scripts calling compose', pf.wrappers.length, wrapperLines);
@@ -235,7 +240,7 @@ export function renderFilesText(pf: ProjectFiles): string {
       ...table(
         pf.skipped
           .filter((s) => s.reason !== 'default-skip' && s.reason !== 'ignored')
-          .map((s) => [s.path, `${SKIP_TEXT[s.reason]}${s.detail !== undefined ? ` (${s.detail})` : ''}`]),
+          .map((s) => [s.path, `${SKIP_TEXT[s.reason]}${skipDetail(s)}`]),
       ),
     );
     section(out, 'Skipped', pf.skipped.length, lines);

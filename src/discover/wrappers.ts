@@ -205,7 +205,10 @@ function expandShell(s: string, lookup: Lookup, seen: ReadonlySet<string>, mark:
       const word = m[4] ?? '';
       const value = seen.has(name) ? undefined : lookup(name, seen);
       const set = value !== undefined && (value !== '' || !op?.startsWith(':'));
-      if (op === undefined || op === ':?' || op === '?') out += value !== undefined ? sub(raw, name, value) : raw;
+      if (m[2] !== undefined && op === undefined && value !== undefined && inDouble) {
+        // "${ARR[@]}" gives one word per element: close the quotes around the elements
+        out += `"${sub(raw, name, value)}"`;
+      } else if (op === undefined || op === ':?' || op === '?') out += value !== undefined ? sub(raw, name, value) : raw;
       else if (op.endsWith('+')) out += set ? expandShell(word, lookup, seen, mark, depth + 1) : '';
       else out += set ? sub(raw, name, value) : expandShell(word, lookup, seen, mark, depth + 1);
     } else if (s[i + 1] === '(') {

@@ -28,6 +28,10 @@ export interface VolumeVolume {
 export interface VolumeConfig {
   type: 'bind' | 'volume';
   source?: string;
+  /**
+   * path-cleaned container path. It is `""` only when the spec ends inside an unclosed `${`
+   * (`/a:/b${x`): compose-go then has no target at all (the printer's omitempty handles it).
+   */
   target: string;
   read_only?: boolean;
   bind?: VolumeBind;

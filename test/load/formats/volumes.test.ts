@@ -201,8 +201,10 @@ describe('parseVolumeString — beyond the Go tests (checked against ParseVolume
   });
 
   it.each([
-    ['a:b:', 'invalid spec: a:b:: empty section between colons'],
-    ['a:b:ro:', 'invalid spec: a:b:ro:: too many colons'],
+    ['vol:/b:', 'invalid spec: vol:/b:: empty section between colons'],
+    ['vol:/b:ro:', 'invalid spec: vol:/b:ro:: too many colons'],
+    // a single letter before a colon is a drive: "a:b" is one part here
+    ['a:b:ro:', 'invalid spec: a:b:ro:: empty section between colons'],
   ])('error %s', (spec, message) => {
     expect(errorOf(() => parseVolumeString(spec))).toBe(message);
   });
