@@ -233,7 +233,10 @@ function withResolved(inv: Omit<ComposeInvocation, 'resolvedFiles'>, dir: string
   const out = {} as ComposeInvocation;
   for (const [k, v] of Object.entries(inv)) {
     (out as unknown as Record<string, unknown>)[k] = v;
-    if (k === 'files') out.resolvedFiles = inv.files.map((f) => resolveComposeRef(f, dir, composePaths));
+    if (k === 'files') {
+      const from = inv.cwd === undefined ? dir : path.posix.normalize(path.posix.join(dir, inv.cwd));
+      out.resolvedFiles = inv.files.map((f) => resolveComposeRef(f, from, composePaths));
+    }
   }
   return out;
 }
@@ -244,7 +247,7 @@ export function resolveComposeRef(arg: string, dir: string, composePaths: Readon
   let a = arg.replace(/\\/g, '/').replace(/^(?:\$\([^()]*(?:\([^()]*\)[^()]*)*\)|\$\{[^}]*\}|\$[A-Za-z_]\w*|`[^`]*`)\//, '');
   if (a.includes('$') || a.includes('`') || path.posix.isAbsolute(a) || a === '') return null;
   if (a.startsWith('./')) a = a.slice(2);
-  for (const base of dir === '.' ? ['.'] : [dir, '.']) {
+  for (const base of dir === '.' || dir === '..' || dir.startsWith('../') ? ['.'] : [dir, '.']) {
     const p = path.posix.normalize(base === '.' ? a : `${base}/${a}`);
     if (!p.startsWith('../') && composePaths.has(p)) return p;
   }

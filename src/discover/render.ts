@@ -28,7 +28,7 @@ export const FILES_JSON_VERSION = 1 as const;
  *   dockerignores: [{ path, dir, forDockerfile?, orphan?, linkTarget? }],
  *   envFiles:      [{ path, dir, template, templateSuffix?, composeSettings?, linkTarget? }],
  *   wrappers:      [{ path, dir, kind, invocations: [{ line, text, command, cli, via?, subcommand?,
- *                     files, resolvedFiles, profiles, projectName?, services, target? }] }],
+ *                     files, resolvedFiles, profiles, projectName?, services, target?, cwd? }] }],
  *   warnings:      [{ code, path, message }],
  *   skipped:       [{ path, reason, detail? }] }
  * ```
@@ -68,6 +68,7 @@ const INVOCATION_KEYS: (keyof ComposeInvocation)[] = [
   'projectName',
   'services',
   'target',
+  'cwd',
 ];
 
 export function toFilesJson(pf: ProjectFiles): FilesJson {
@@ -144,7 +145,7 @@ function describeCompose(f: ComposeFile): string {
 }
 
 function describeInvocation(i: ComposeInvocation): string[] {
-  const head = `line ${i.line}${i.target !== undefined ? ` (${i.target})` : ''}: ${i.command}`;
+  const head = `line ${i.line}${i.target !== undefined ? ` (${i.target})` : ''}: ${i.cwd !== undefined ? `(in ${i.cwd}) ` : ''}${i.command}`;
   const details: string[] = [];
   details.push(i.cli === 'v1' ? 'docker-compose (v1)' : i.cli === 'v2' ? 'docker compose (v2)' : 'compose through an unresolved variable');
   if (i.via !== undefined) details.push(`via ${i.via}`);

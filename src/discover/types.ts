@@ -128,6 +128,8 @@ export interface ComposeInvocation {
   services: string[];
   /** for Makefiles: the rule whose recipe holds the command */
   target?: string;
+  /** set when a `cd <dir>` earlier on the same line changes where the command runs (relative to the script's directory) */
+  cwd?: string;
 }
 
 export interface WrapperScript {

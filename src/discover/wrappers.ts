@@ -19,8 +19,10 @@
  *   `command -v docker-compose` are not calls. A first word that is an unresolved variable named
  *   like compose (`$(DOCKER_COMPOSE)`, `$COMPOSE_CMD`) followed by a compose subcommand or option
  *   is reported with `cli: 'unknown'`.
- * Shell functions and aliases wrapping compose are not followed.
+ * A `cd <relative dir>` earlier on the same line is followed (`cwd`). Shell functions and aliases
+ * wrapping compose are not followed.
  */
+import path from 'node:path';
 import type { ComposeInvocation } from './types.js';
 
 export type WrapperKind = 'make' | 'shell';
@@ -35,6 +37,8 @@ const MARKS_RE = /\u0001[^\u0002]*\u0002|\u0003/g;
 const stripMarks = (s: string): string => (s.includes(MARK_START) || s.includes(MARK_END) ? s.replace(MARKS_RE, '') : s);
 
 const MAX_DEPTH = 12;
+/** substitution stops growing a line past this many characters (self-multiplying variables) */
+const MAX_EXPANSION = 100_000;
 
 export function wrapperKind(name: string): WrapperKind | null {
   if (name === 'Makefile' || name === 'makefile' || name === 'GNUmakefile' || name.endsWith('.mk')) return 'make';
@@ -135,6 +139,7 @@ function expandMake(s: string, lookup: Lookup, seen: ReadonlySet<string>, mark: 
   if (!s.includes('$')) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
+    if (out.length > MAX_EXPANSION) return out + s.slice(i);
     const ch = s[i]!;
     if (ch !== '$') {
       out += ch;
@@ -178,6 +183,7 @@ function expandShell(s: string, lookup: Lookup, seen: ReadonlySet<string>, mark:
     return mark ? `${MARK_START}${ref}${MARK_MID}${expanded}${MARK_END}` : expanded;
   };
   for (let i = 0; i < s.length; i++) {
+    if (out.length > MAX_EXPANSION) return out + s.slice(i);
     const ch = s[i]!;
     if (ch === '\\' && !inSingle) {
       out += ch + (s[i + 1] ?? '');
@@ -277,6 +283,7 @@ function tokenize(s: string): Tokenized {
     const ch = s[i];
     if (ch === MARK_START) {
       const e = s.indexOf(MARK_MID, i);
+      if (e < 0) return i + 1;
       curVia = s.slice(i + 1, e);
       if (inWord && cur === '') via = curVia;
       return e + 1;
@@ -655,12 +662,23 @@ interface Def {
 /** Scan a wrapper script's text for compose calls. */
 export function scanWrapper(text: string, kind: WrapperKind): RawInvocation[] {
   if (!mayCallCompose(text)) return [];
-  return kind === 'make' ? scanMake(text) : scanShell(text);
+  // the marker characters must not come from the file itself
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0001-\u0003]/g, '');
+  return kind === 'make' ? scanMake(clean) : scanShell(clean);
 }
 
 function emit(out: RawInvocation[], line: number, textRaw: string, expanded: string, target: string | undefined, depth = 0): void {
   const { tokens, subs } = tokenize(expanded);
+  let cwd: string | undefined;
   for (const cmd of commands(tokens)) {
+    if (cmd[0]?.value === 'cd') {
+      // `cd dir && docker compose ...`: follow plain relative directories
+      const to = cmd[1]?.value;
+      cwd = to !== undefined && !to.includes('$') && !path.posix.isAbsolute(to) && to !== '-' && to !== '~' ? path.posix.normalize(path.posix.join(cwd ?? '.', to)) : undefined;
+      if (cwd === '.') cwd = undefined;
+      continue;
+    }
     const f = recognise(cmd);
     if (!f) continue;
     const inv: RawInvocation = { line, text: textRaw, command: f.command, cli: f.cli, files: f.files, profiles: f.profiles, services: f.services };
@@ -668,6 +686,7 @@ function emit(out: RawInvocation[], line: number, textRaw: string, expanded: str
     if (f.subcommand !== undefined) inv.subcommand = f.subcommand;
     if (f.projectName !== undefined) inv.projectName = f.projectName;
     if (target !== undefined) inv.target = target;
+    if (cwd !== undefined) inv.cwd = cwd;
     out.push(orderKeys(inv));
   }
   if (depth < 4) for (const sub of subs) emit(out, line, textRaw, sub, target, depth + 1);
@@ -682,6 +701,7 @@ function orderKeys(inv: RawInvocation): RawInvocation {
   if (inv.projectName !== undefined) o.projectName = inv.projectName;
   o.services = inv.services;
   if (inv.target !== undefined) o.target = inv.target;
+  if (inv.cwd !== undefined) o.cwd = inv.cwd;
   return o;
 }
 

@@ -152,4 +152,16 @@ describe('wrappers in discovery', () => {
     expect(sh!.invocations[0]).toMatchObject({ cli: 'v1', files: ['a.yml', 'b.yml'], resolvedFiles: ['a.yml', 'b.yml'], profiles: ['x'], services: ['api', 'worker'] });
     expect(sh!.invocations[1]).toMatchObject({ resolvedFiles: ['docker/compose.yml', null] });
   });
+
+  it('follows `cd dir &&` before a compose call', async () => {
+    const root = makeTree({
+      'deploy/compose.yml': SERVICES,
+      'ops/Makefile': 'up:\n\tcd ../deploy && docker compose -f compose.yml up -d\n\tcd "$$HOME" && docker compose -f compose.yml ps\n',
+    });
+    const pf = await discoverProject(root);
+    const [a, b] = pf.wrappers[0]!.invocations;
+    expect(a).toMatchObject({ cwd: '../deploy', files: ['compose.yml'], resolvedFiles: ['deploy/compose.yml'] });
+    expect(b!.cwd).toBeUndefined();
+    expect(b!.resolvedFiles).toEqual([null]);
+  });
 });

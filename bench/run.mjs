@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * Runs the whole benchmark and writes bench/RESULTS.md:
+ *   1. bench/gen-corpus.mjs: ≥ 1,000 compose files from the shared corpus into bench/out/gen/
+ *   2. bench/load.mjs: whole-process timings (hyperfine when installed)
+ *   3. bench/profile.mjs: where the time goes in the 1,000-file run (node --cpu-prof)
+ *
+ *   npm run bench            (builds first)    or    node bench/run.mjs [--count N] [--no-profile]
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './gen-corpus.mjs';
+import { hyperfineVersion, REPO, runBenchmarks } from './load.mjs';
+import { profileLoadAll } from './profile.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const countArg = process.argv.indexOf('--count');
+const count = countArg >= 0 ? Number(process.argv[countArg + 1]) : 1000;
+
+function cpuModel() {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function nproc() {
+  try {
+    return execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    return String(os.availableParallelism?.() ?? os.cpus().length);
+  }
+}
+
+function gitHead() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} (src/ has uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const gen = generate({ count });
+console.log(`generated ${gen.files} files (${gen.distinctSources} corpus files x ${gen.copies} copies)`);
+const hf = hyperfineVersion();
+const results = runBenchmarks({ useHyperfine: Boolean(hf) });
+for (const r of results) console.log(`${String(r.medianMs).padStart(8)} ms  ${r.name}`);
+const prof = process.argv.includes('--no-profile') ? undefined : profileLoadAll();
+
+const verdict = (r) => (r.targetMs === undefined ? '' : r.medianMs < r.targetMs ? `< ${r.targetMs} ms: **met**` : `< ${r.targetMs} ms: **missed**`);
+const all = results.find((r) => r.files);
+const lines = [
+  '# Benchmark results',
+  '',
+  `Written by \`bench/run.mjs\` (\`npm run bench\`) on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}. Re-run to update.`,
+  '',
+  '## Machine',
+  '',
+  `- CPU: ${cpuModel()}, nproc ${nproc()}`,
+  `- OS: ${os.type()} ${os.release()} (${os.arch()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
+  `- Node ${process.version}`,
+  `- shipshape at ${gitHead()}`,
+  `- timer: ${hf ? `${hf} (\`-N\`, no shell)` : 'spawnSync + process.hrtime (hyperfine not installed)'}`,
+  '',
+  '## Method',
+  '',
+  `- \`bench/gen-corpus.mjs\` copies every corpus file that loads (${gen.distinctSources} of them, per \`test/corpus/expected.json\`) ${gen.copies} times into \`bench/out/gen/cNNN/<repo>/…\` with env files kept; in copy N, service names and container names get the suffix \`-cNNN\` (references follow) and literal host ports are shifted by N, so the ${gen.files} files are all distinct.`,
+  '- Every timing is a whole process (`node` start-up, module loading, work, exit), median of the runs after warm-up runs.',
+  '- `bench/load-all.mjs` loads each file as `docker compose -f <file> config` would in its directory (fixed minimal env: HOME, PATH) and renders it with `renderConfig(…, { format: "json" })`, all in one process.',
+  '',
+  '## Results',
+  '',
+  '| what | median | min | max | runs | target |',
+  '|---|---:|---:|---:|---:|---|',
+  ...results.map((r) => `| ${r.name} | ${r.medianMs} ms | ${r.minMs} ms | ${r.maxMs} ms | ${r.runs} | ${verdict(r)} |`),
+  '',
+  'Commands:',
+  '',
+  ...results.map((r) => `- \`${r.command.replace(process.execPath, 'node')}\``),
+  '',
+  `One run of the ${all.files}-file set reported: \`${all.output}\` (import_ms: loading the modules; load_ms: loading + rendering all files).`,
+  '',
+];
+if (prof) {
+  lines.push(
+    '## Profile of the 1,000-file run',
+    '',
+    `\`node --cpu-prof bench/load-all.mjs bench/out/gen/files.txt\` (${prof.totalMs} ms sampled). Hottest functions by self time:`,
+    '',
+    '| self ms | function | file:line |',
+    '|---:|---|---|',
+    ...prof.functions.slice(0, 20).map((f) => `| ${f.selfMs} | \`${f.name}\` | ${f.file}:${f.line} |`),
+    '',
+    'By file (self time):',
+    '',
+    '| self ms | file |',
+    '|---:|---|',
+    ...prof.files.slice(0, 12).map((f) => `| ${f.selfMs} | ${f.file} |`),
+    '',
+  );
+}
+writeFileSync(path.join(here, 'RESULTS.md'), lines.join('\n'));
+console.log(`wrote ${path.relative(process.cwd(), path.join(here, 'RESULTS.md'))}`);
