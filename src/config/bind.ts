@@ -335,7 +335,7 @@ function prepare(name: StructName, raw: Obj, path: string): Obj {
     case 'Volume':
     case 'FileObject': {
       if (!isObj(raw.external)) return raw;
-      const out = { ...raw, external: true };
+      const out: Obj = { ...raw, external: true };
       if (out.name === undefined && raw.external.name !== undefined) out.name = raw.external.name;
       return out;
     }
@@ -485,11 +485,11 @@ function bindType(t: GoType, raw: unknown, path: string): unknown {
     case 'command':
       if (typeof raw === 'string') return at(path, () => splitShellWords(raw));
       if (Array.isArray(raw)) return raw.map(goSprint);
-      fail(path, 'unexpected value type for command');
+      return fail(path, 'unexpected value type for command');
     case 'healthtest':
       if (typeof raw === 'string') return ['CMD-SHELL', raw];
       if (Array.isArray(raw)) return raw.map(goSprint);
-      fail(path, 'unexpected value type for healthcheck.test');
+      return fail(path, 'unexpected value type for healthcheck.test');
     case 'hosts':
       return hostsList(raw, path);
     case 'ssh':

@@ -25,6 +25,10 @@ export interface LoadProjectOptions extends LoadOptions {
   resolveEnvFiles?: boolean;
   /** files read on the model's behalf must lie inside it (default: the git work tree, else the working directory) */
   root?: string;
+  /** file names in messages and origins are relative to this directory (default: the working directory) */
+  displayBase?: string;
+  /** a parse cache shared between loads (absolute path -> documents) */
+  parsed?: Map<string, ParsedDocument[]>;
 }
 
 export interface LoadedProject {
@@ -85,9 +89,10 @@ function nameFromFiles(files: string[], ctx: Pick<ModelContext, 'parsed' | 'disp
 export function loadProject(opts: LoadProjectOptions = {}): LoadedProject {
   const inputs = resolveInputs(opts);
   const { workingDir, projectDir, files, env } = inputs;
-  const display = (f: string) => displayPath(workingDir, f);
+  const displayBase = opts.displayBase ? path.resolve(opts.displayBase) : workingDir;
+  const display = (f: string) => displayPath(displayBase, f);
   const warnings: Warning[] = inputs.warnings.map((message) => ({ message }));
-  const parsed = new Map<string, ParsedDocument[]>();
+  const parsed = opts.parsed ?? new Map<string, ParsedDocument[]>();
   const baseLookup: Lookup = (n) => env.values.get(n);
 
   // Project name (reference §12): -p, COMPOSE_PROJECT_NAME, name:, directory.

@@ -23,22 +23,12 @@ function bigTree(): string {
   return makeTree(files);
 }
 
-describe('speed', () => {
-  it('discovers a 10k-file tree quickly once warm', async () => {
-    const root = bigTree();
-    await discoverProject(root); // warm the OS caches and the JIT
-    const times: number[] = [];
-    let pf;
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      pf = await discoverProject(root);
-      times.push(performance.now() - t);
-    }
-    const best = Math.min(...times);
-    expect(pf!.stats.entries).toBeGreaterThan(10_000);
-    expect(pf!.composeFiles.map((f) => f.path)).toEqual(['compose.yaml', 'd1/d2/docker-compose.yml']);
-    expect(pf!.wrappers).toHaveLength(1);
-    // typically 15-30 ms; the bound leaves room for slow shared CI machines
-    expect(best).toBeLessThan(250);
+// Speed is measured in bench/ (whole process), not here; this holds the result on a large tree.
+describe('a large tree', () => {
+  it('finds the few Docker files among 10k others', async () => {
+    const pf = await discoverProject(bigTree());
+    expect(pf.stats.entries).toBeGreaterThan(10_000);
+    expect(pf.composeFiles.map((f) => f.path)).toEqual(['compose.yaml', 'd1/d2/docker-compose.yml']);
+    expect(pf.wrappers).toHaveLength(1);
   });
 });
