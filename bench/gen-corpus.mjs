@@ -11,7 +11,8 @@
  * The edits are made in the source text at the positions the YAML parser reports, so comments,
  * anchors, quoting and scalar forms stay exactly as they were.
  *
- * Writes bench/out/gen/files.txt (one path a line, relative to bench/out/gen/).
+ * Writes bench/out/gen/files.txt: exactly COUNT paths (copy c000 of every file, then c001, …; the
+ * last copy may be partly listed), one a line, relative to bench/out/gen/.
  *
  *   node bench/gen-corpus.mjs [--count N] [--out DIR]
  */
@@ -167,13 +168,13 @@ export function generate({ count = 1000, outDir = GEN_DIR, corpusDir = CORPUS_DI
         writeFileSync(path.join(to, rel), text);
       }
     }
-    for (const f of okFiles) list.push(`${tag}/${f.folder}/${f.path}`);
+    for (const f of okFiles) if (list.length < count) list.push(`${tag}/${f.folder}/${f.path}`);
   }
   writeFileSync(path.join(outDir, 'files.txt'), `${list.join('\n')}\n`);
-  return { files: list.length, distinctSources: okFiles.length, copies, outDir, list: path.join(outDir, 'files.txt') };
+  return { files: list.length, generated: copies * okFiles.length, distinctSources: okFiles.length, copies, outDir, list: path.join(outDir, 'files.txt') };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const r = generate({ count: Number(arg('--count', '1000')), outDir: path.resolve(arg('--out', GEN_DIR)) });
-  console.log(`generated ${r.files} compose files (${r.distinctSources} corpus files x ${r.copies} copies) in ${path.relative(process.cwd(), r.outDir) || '.'}; list: ${path.relative(process.cwd(), r.list)}`);
+  console.log(`generated ${r.generated} compose files (${r.distinctSources} corpus files x ${r.copies} copies) in ${path.relative(process.cwd(), r.outDir) || '.'}; ${r.files} listed in ${path.relative(process.cwd(), r.list)}`);
 }

@@ -58,7 +58,8 @@ export function timeCommand({ name, argv, cwd = REPO, runs, warmup = 1, useHyper
     const dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
     try {
       const out = path.join(dir, 'h.json');
-      execFileSync('hyperfine', ['-N', '--style', 'none', '--warmup', String(warmup), '--runs', String(runs), '--export-json', out, command], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+      const h = spawnSync('hyperfine', ['-N', '--style', 'none', '--warmup', String(warmup), '--runs', String(runs), '--export-json', out, command], { cwd, encoding: 'utf8' });
+      if (h.status !== 0) throw new Error(`hyperfine failed on ${command}: ${h.stderr || h.stdout}`);
       const r = JSON.parse(readFileSync(out, 'utf8')).results[0];
       samples = r.times.map((t) => t * 1000);
       tool = 'hyperfine';

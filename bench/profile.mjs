@@ -26,32 +26,54 @@ function where(url) {
   return rel.startsWith('..') ? p : rel;
 }
 
-/** @returns {{ totalMs: number, functions: { name: string, file: string, line: number, selfMs: number }[], files: { file: string, selfMs: number }[] }} */
+function frameName(cf) {
+  const name = cf.functionName || '(anonymous)';
+  // ajv compiles the schema to functions without a URL (validate0, validate12, …)
+  if (!cf.url && /^validate\d+$/.test(name)) return { name: 'validateN (ajv-compiled schema code)', file: '(ajv generated)', line: 0 };
+  return { name, file: where(cf.url), line: cf.url ? cf.lineNumber + 1 : 0 };
+}
+
+/**
+ * Self time (samples whose leaf is the function) and total time (samples with the function
+ * anywhere on the stack, counted once per sample) per function, and self time per file.
+ * @returns {{ totalMs: number, functions: { name: string, file: string, line: number, selfMs: number, totalMs: number }[], files: { file: string, selfMs: number }[] }}
+ */
 export function summarize(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const deltas = profile.timeDeltas ?? [];
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0) / 1000));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = new Map();
   const fn = new Map();
-  const file = new Map();
-  let total = 0;
-  for (const [id, ms] of self) {
-    const n = byId.get(id);
-    const cf = n.callFrame;
-    const f = where(cf.url);
-    const name = cf.functionName || '(anonymous)';
-    const key = `${f}:${cf.lineNumber + 1}:${name}`;
-    const cur = fn.get(key) ?? { name, file: f, line: cf.lineNumber + 1, selfMs: 0 };
-    cur.selfMs += ms;
-    fn.set(key, cur);
-    const fileKey = cf.url ? f : `(${name})`;
-    file.set(fileKey, (file.get(fileKey) ?? 0) + ms);
-    total += ms;
+  for (const n of profile.nodes) {
+    const f = frameName(n.callFrame);
+    const key = `${f.file}:${f.line}:${f.name}`;
+    keyOf.set(n.id, key);
+    if (!fn.has(key)) fn.set(key, { ...f, selfMs: 0, totalMs: 0 });
   }
+  const file = new Map();
+  const deltas = profile.timeDeltas ?? [];
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (deltas[i] ?? 0) / 1000;
+    if (ms <= 0) return;
+    total += ms;
+    const leaf = fn.get(keyOf.get(id));
+    leaf.selfMs += ms;
+    const fileKey = leaf.line ? leaf.file : `(${leaf.name})`;
+    file.set(fileKey, (file.get(fileKey) ?? 0) + ms);
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = keyOf.get(cur);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      fn.get(k).totalMs += ms;
+    }
+  });
   const r = (x) => Math.round(x * 10) / 10;
+  const list = [...fn.values()].filter((x) => x.totalMs > 0).map((x) => ({ ...x, selfMs: r(x.selfMs), totalMs: r(x.totalMs) }));
   return {
     totalMs: r(total),
-    functions: [...fn.values()].sort((a, b) => b.selfMs - a.selfMs).map((x) => ({ ...x, selfMs: r(x.selfMs) })),
+    functions: [...list].sort((a, b) => b.selfMs - a.selfMs),
+    byTotal: [...list].filter((x) => x.file.startsWith('dist/')).sort((a, b) => b.totalMs - a.totalMs),
     files: [...file.entries()].map(([f, ms]) => ({ file: f, selfMs: r(ms) })).sort((a, b) => b.selfMs - a.selfMs),
   };
 }
@@ -74,6 +96,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const s = profileLoadAll({ keep: process.argv.includes('--keep') });
   console.log(`${s.run}\nsampled ${s.totalMs} ms${s.profile ? ` (profile: ${s.profile})` : ''}\n\nself ms  function (file:line)`);
   for (const f of s.functions.slice(0, top)) console.log(`${String(f.selfMs).padStart(7)}  ${f.name} (${f.file}:${f.line})`);
+  console.log('\ntotal ms  shipshape function (file:line), time with callees');
+  for (const f of s.byTotal.slice(0, top)) console.log(`${String(f.totalMs).padStart(8)}  ${f.name} (${f.file}:${f.line})`);
   console.log('\nself ms  file');
   for (const f of s.files.slice(0, 15)) console.log(`${String(f.selfMs).padStart(7)}  ${f.file}`);
 }

@@ -48,8 +48,9 @@ function gitHead() {
   }
 }
 
+const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(', ');
 const gen = generate({ count });
-console.log(`generated ${gen.files} files (${gen.distinctSources} corpus files x ${gen.copies} copies)`);
+console.log(`generated ${gen.generated} files (${gen.distinctSources} corpus files x ${gen.copies} copies), ${gen.files} listed`);
 const hf = hyperfineVersion();
 const results = runBenchmarks({ useHyperfine: Boolean(hf) });
 for (const r of results) console.log(`${String(r.medianMs).padStart(8)} ms  ${r.name}`);
@@ -68,11 +69,12 @@ const lines = [
   `- OS: ${os.type()} ${os.release()} (${os.arch()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
   `- Node ${process.version}`,
   `- shipshape at ${gitHead()}`,
+  `- load average before the run: ${loadBefore} (other work on the machine makes timings noisy)`,
   `- timer: ${hf ? `${hf} (\`-N\`, no shell)` : 'spawnSync + process.hrtime (hyperfine not installed)'}`,
   '',
   '## Method',
   '',
-  `- \`bench/gen-corpus.mjs\` copies every corpus file that loads (${gen.distinctSources} of them, per \`test/corpus/expected.json\`) ${gen.copies} times into \`bench/out/gen/cNNN/<repo>/…\` with env files kept; in copy N, service names and container names get the suffix \`-cNNN\` (references follow) and literal host ports are shifted by N, so the ${gen.files} files are all distinct.`,
+  `- \`bench/gen-corpus.mjs\` copies every corpus file that loads (${gen.distinctSources} of them, per \`test/corpus/expected.json\`) ${gen.copies} times into \`bench/out/gen/cNNN/<repo>/…\` with env files kept; in copy N, service names and container names get the suffix \`-cNNN\` (references follow) and literal host ports are shifted by N, so all files are distinct. \`bench/out/gen/files.txt\` lists the first ${gen.files} of the ${gen.generated}.`,
   '- Every timing is a whole process (`node` start-up, module loading, work, exit), median of the runs after warm-up runs.',
   '- `bench/load-all.mjs` loads each file as `docker compose -f <file> config` would in its directory (fixed minimal env: HOME, PATH) and renders it with `renderConfig(…, { format: "json" })`, all in one process.',
   '',
@@ -84,7 +86,7 @@ const lines = [
   '',
   'Commands:',
   '',
-  ...results.map((r) => `- \`${r.command.replace(process.execPath, 'node')}\``),
+  ...results.map((r) => `- \`${r.command.split(process.execPath).join('node').split(REPO).join('$REPO')}\``),
   '',
   `One run of the ${all.files}-file set reported: \`${all.output}\` (import_ms: loading the modules; load_ms: loading + rendering all files).`,
   '',
@@ -98,6 +100,12 @@ if (prof) {
     '| self ms | function | file:line |',
     '|---:|---|---|',
     ...prof.functions.slice(0, 20).map((f) => `| ${f.selfMs} | \`${f.name}\` | ${f.file}:${f.line} |`),
+    '',
+    'shipshape functions by total time (with callees; a sample counts once per function):',
+    '',
+    '| total ms | function | file:line |',
+    '|---:|---|---|',
+    ...prof.byTotal.slice(0, 25).map((f) => `| ${f.totalMs} | \`${f.name}\` | ${f.file}:${f.line} |`),
     '',
     'By file (self time):',
     '',

@@ -47,6 +47,7 @@ export async function configCommand(dirArg: string | undefined, servicesArg: str
       projectDir: flags.projectDirectory,
       selectedServices: services,
       root: flags.root,
+      displayBase: process.cwd(),
     });
     for (const w of project.warnings) process.stderr.write(`WARN[0000] ${w.message}\n`);
     const text = renderConfig(project, flags);

@@ -92,6 +92,14 @@ export function jsonFloat(f: number, bits: 32 | 64): string {
   return sign + fmtF(d);
 }
 
+/**
+ * Whether a JS number from the YAML layer stands for a Go int: an integral value within 2^53.
+ * Larger integral values are taken for float64s (`1e21`), which is what YAML files hold there.
+ */
+export function isGoInt(v: number): boolean {
+  return Number.isSafeInteger(v);
+}
+
 /** A Go integer's decimal text (`strconv.FormatInt`). */
 export function formatInt(n: number | bigint): string {
   if (typeof n === 'bigint') return n.toString();
@@ -108,7 +116,7 @@ export function goSprint(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isInteger(v) ? formatInt(v) : formatFloatG(v, 64);
+  if (typeof v === 'number') return isGoInt(v) ? formatInt(v) : formatFloatG(v, 64);
   if (Array.isArray(v)) return `[${v.map(goSprint).join(' ')}]`;
   if (typeof v === 'object') {
     const entries = Object.keys(v as object)

@@ -12,7 +12,7 @@
  * per-type marshalling rules.
  */
 import { isZero, zeroValue } from './bind.js';
-import { compareBytes, compareNatural, formatInt, jsonFloat, yamlFloat } from './gofmt.js';
+import { compareBytes, compareNatural, formatInt, isGoInt, jsonFloat, yamlFloat } from './gofmt.js';
 import { STRUCTS, type GoType, type StructName } from './schema.js';
 import { emitYaml, scalarStyle, type YNode } from './yaml-emit.js';
 
@@ -66,7 +66,7 @@ class YamlBuilder {
 
   text(v: unknown): string {
     if (typeof v === 'string') return v;
-    if (typeof v === 'number') return Number.isInteger(v) ? formatInt(v) : yamlFloat(v, 64);
+    if (typeof v === 'number') return isGoInt(v) ? formatInt(v) : yamlFloat(v, 64);
     return String(v);
   }
 
@@ -74,7 +74,7 @@ class YamlBuilder {
     if (v === null || v === undefined) return this.nil();
     if (typeof v === 'string') return this.str(v);
     if (typeof v === 'boolean') return this.plain(v ? 'true' : 'false');
-    if (typeof v === 'number') return this.plain(Number.isInteger(v) ? formatInt(v) : yamlFloat(v, 64));
+    if (typeof v === 'number') return this.plain(isGoInt(v) ? formatInt(v) : yamlFloat(v, 64));
     if (typeof v === 'bigint') return this.plain(v.toString());
     if (Array.isArray(v)) return { t: 'seq', items: v.map((e) => this.any(e)) };
     if (isObj(v)) {
@@ -168,6 +168,17 @@ export function printYaml(bound: Record<string, unknown>, opts: YamlPrintOptions
   return escapeDollars(text, opts);
 }
 
+/**
+ * Any plain value (strings, numbers, booleans, null, arrays, objects) as go-yaml marshals the
+ * same data held in Go `any` (maps with keys in go-yaml order), e.g. an `x-*` extension.
+ */
+export function printYamlValue(value: unknown, opts: YamlPrintOptions = {}): string {
+  const flavor = opts.flavor ?? 'v5';
+  const width = opts.lineWidth ?? (flavor === 'v5' ? 80 : -1);
+  const builder = new YamlBuilder(flavor === 'v5' ? 'single' : 'double');
+  return escapeDollars(emitYaml(builder.any(value), { indent: 2, width }), opts);
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON
 // ---------------------------------------------------------------------------------------------
@@ -236,7 +247,7 @@ function jsonAny(v: unknown): JNode {
   if (v === null || v === undefined) return NULL;
   if (typeof v === 'string') return raw(jsonQuote(v));
   if (typeof v === 'boolean') return raw(v ? 'true' : 'false');
-  if (typeof v === 'number') return raw(Number.isInteger(v) ? formatInt(v) : jsonFloat(v, 64));
+  if (typeof v === 'number') return raw(isGoInt(v) ? formatInt(v) : jsonFloat(v, 64));
   if (typeof v === 'bigint') return raw(v.toString());
   if (Array.isArray(v)) return { t: 'arr', items: v.map(jsonAny) };
   if (isObj(v)) {

@@ -97,7 +97,13 @@ export function resolveInputs(opts: LoadOptions): ResolvedInputs {
       ? shell('COMPOSE_ENV_FILES')!.split(',').map((f) => path.resolve(workingDir, f.trim())).filter(Boolean)
       : undefined;
   const dotenvDisabled = truthy(shell('COMPOSE_DISABLE_ENV_FILE'));
-  const firstPassFiles = explicitEnvFiles ?? (!dotenvDisabled && isRegularFile(path.join(workingDir, '.env')) ? [path.join(workingDir, '.env')] : []);
+  // docker compose's working directory: --project-directory, else the first -f file's folder, else the current one
+  const firstPassDir = opts.projectDir
+    ? path.resolve(workingDir, opts.projectDir)
+    : opts.files?.length
+      ? path.dirname(path.resolve(workingDir, opts.files[0]!))
+      : workingDir;
+  const firstPassFiles = explicitEnvFiles ?? (!dotenvDisabled && isRegularFile(path.join(firstPassDir, '.env')) ? [path.join(firstPassDir, '.env')] : []);
   const firstPass = readEnvFiles(firstPassFiles, shell, uses);
   const early: Lookup = (name) => shell(name) ?? firstPass.values.get(name);
 

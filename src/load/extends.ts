@@ -14,6 +14,7 @@ export interface ExtendsContext {
   /** load (parse + interpolate) another compose file; cached by the caller */
   loadFile(file: string, origin?: Origin): Mapping;
   env?: (name: string) => string | undefined;
+  display?: (file: string) => string;
 }
 
 interface Ref {
@@ -66,20 +67,20 @@ class Resolver {
         otherModel = this.ctx.loadFile(other, originOf(svc, 'extends'));
       } catch (e) {
         if (e instanceof LoadError && e.code === 'no-file') {
-          throw new LoadError(`cannot extend service "${name}" in ${file}: file ${other} not found`, { code: 'extends', origin: originOf(svc, 'extends'), hint: 'check extends.file' });
+          throw new LoadError(`cannot extend service "${name}" in ${this.ctx.display?.(file) ?? file}: file ${other} not found`, { code: 'extends', origin: originOf(svc, 'extends'), hint: 'check extends.file' });
         }
         throw e;
       }
       const otherServices = isMapping(otherModel.services) ? otherModel.services : {};
       if (!isMapping(otherServices[ref.service])) {
-        throw new LoadError(`cannot extend service "${name}" in ${file}: service "${ref.service}" not found in ${other}`, { code: 'extends', origin: originOf(svc, 'extends') });
+        throw new LoadError(`cannot extend service "${name}" in ${this.ctx.display?.(file) ?? file}: service "${ref.service}" not found in ${this.ctx.display?.(other) ?? other}`, { code: 'extends', origin: originOf(svc, 'extends') });
       }
       const resolved = this.resolve(ref.service, otherServices, other, path.dirname(other), nextChain);
       base = cloneWithOrigins(resolved);
       resolveServicePaths(base, path.dirname(other), this.ctx.env);
     } else {
       if (!isMapping(services[ref.service])) {
-        throw new LoadError(`cannot extend service "${name}" in ${file}: service "${ref.service}" not found`, { code: 'extends', origin: originOf(svc, 'extends') });
+        throw new LoadError(`cannot extend service "${name}" in ${this.ctx.display?.(file) ?? file}: service "${ref.service}" not found`, { code: 'extends', origin: originOf(svc, 'extends') });
       }
       base = cloneWithOrigins(this.resolve(ref.service, services, file, relBase, nextChain));
     }

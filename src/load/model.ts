@@ -12,7 +12,7 @@ import { enforceUnicity, mergeModels } from './merge.js';
 import { cloneWithOrigins, originOf } from './origin.js';
 import { isMapping, resolveModelPaths } from './paths.js';
 import { readEnvFiles, isRegularFile } from './environment.js';
-import { applyMergeTags } from './reset.js';
+import { applyMergeTags, dropResetKeys } from './reset.js';
 import { resolveEnvironmentEntries, setDefaults, validateStructure } from './normalize.js';
 import { validateSchema } from './schema.js';
 import type { Lookup, Mapping, Value, VariableUse } from './types.js';
@@ -66,7 +66,7 @@ export function loadModel(files: string[], ctx: ModelContext): Mapping {
       if (!parsed.value) continue;
       const doc = interpolatedDocument(parsed.value, file, ctx);
       if (doc.include !== undefined) applyInclude(doc, file, ctx);
-      applyMergeTags(doc, model);
+      applyMergeTags(doc, model, { keepResetInDoc: true });
       if (isMapping(doc.services)) {
         applyExtends(doc.services, file, ctx.projectDir, {
           loadFile: (other, origin) => {
@@ -74,8 +74,10 @@ export function loadModel(files: string[], ctx: ModelContext): Mapping {
             return loadForExtends(other, ctx);
           },
           env: ctx.lookup,
+          display: ctx.display,
         });
       }
+      dropResetKeys(doc);
       model = enforceUnicity(mergeModels(model, doc));
       validateSchema(model, ctx.display(file));
       if ('version' in model) {

@@ -28,7 +28,10 @@ function isWindowsAbs(p: string): boolean {
 export function absolutize(base: string, p: string, env?: (name: string) => string | undefined): string {
   if (p === '' || isWindowsAbs(p)) return p;
   const expanded = expandHome(p, env);
-  return path.isAbsolute(expanded) ? expanded : path.join(base, expanded);
+  if (path.isAbsolute(expanded)) return expanded;
+  // Go's filepath.Join cleans the result, trailing slash included
+  const joined = path.join(base, expanded);
+  return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
 }
 
 /** A build context that is not a local path (kept as written). */

@@ -7,6 +7,7 @@ import { consistencyProblems, type ProjectModel } from './consistency.js';
 import { parseDotenv } from './dotenv.js';
 import { checkProjectName, normalizeProjectName, resolveInputs, isRegularFile, type ProjectEnvironment } from './environment.js';
 import { LoadError, type Warning } from './errors.js';
+import { parseEnvironment, parseKeyValueList } from './formats/misc.js';
 import { interpolateString } from './interpolate.js';
 import { loadModel, parseFileCached, type ModelContext } from './model.js';
 import { normalizeModel } from './normalize.js';
@@ -73,6 +74,7 @@ function group(v: Value | undefined): Mapping {
 
 /** The project name from the files' `name:` keys (last non-empty wins), interpolated. */
 function nameFromFiles(files: string[], ctx: Pick<ModelContext, 'parsed' | 'display'>, lookup: Lookup): string | undefined {
+  // a `name:` that is present but interpolates to "" still counts (cli/options.go), so the result is ""
   let name: string | undefined;
   for (const f of files) {
     const docs: ParsedDocument[] = parseFileCached(f, ctx);
@@ -80,7 +82,7 @@ function nameFromFiles(files: string[], ctx: Pick<ModelContext, 'parsed' | 'disp
       const raw = d.value?.name;
       if (typeof raw !== 'string') continue;
       const v = interpolateString(raw, lookup, { path: 'name' });
-      if (v) name = v;
+      if (v || name === undefined) name = v;
     }
   }
   return name;
@@ -112,7 +114,7 @@ export function loadProject(opts: LoadProjectOptions = {}): LoadedProject {
 
   const uses: VariableUse[] = [...env.uses];
   const root = path.resolve(opts.root ?? defaultRoot(workingDir));
-  const ctx: ModelContext = { projectDir, lookup: baseLookup, uses, warnings, chain: [], display, parsed, root };
+  const ctx: ModelContext = { projectDir, lookup: baseLookup, uses, warnings, chain: [files[0]!], display, parsed, root };
   const model = loadModel(files, ctx);
   model.name = name;
   normalizeModel(model, name, baseLookup);
@@ -146,7 +148,10 @@ export function loadProject(opts: LoadProjectOptions = {}): LoadedProject {
   }
 
   if (opts.resolveEnvFiles !== false) {
-    for (const svc of Object.values(services)) resolveServiceEnvironment(svc, baseLookup, display, uses, root);
+    for (const svc of Object.values(services)) {
+      resolveServiceEnvironment(svc, baseLookup, display, uses, root);
+      resolveServiceLabels(svc, display, root);
+    }
   }
 
   const extensions: Mapping = {};
@@ -208,23 +213,13 @@ function selectWithDependencies(services: Record<string, Mapping>, names: string
   return out;
 }
 
-function envToMap(env: Value | undefined): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  if (isMapping(env)) {
-    for (const [k, v] of Object.entries(env)) out.set(k, v === null ? null : stringify(v));
-  } else if (Array.isArray(env)) {
-    for (const e of env) {
-      const s = String(e);
-      const i = s.indexOf('=');
-      if (i < 0) out.set(s, null);
-      else out.set(s.slice(0, i), s.slice(i + 1));
-    }
+function envToMap(env: Value | undefined, origin: ReturnType<typeof originOf>): Map<string, string | null> {
+  if (env === undefined || env === null) return new Map();
+  try {
+    return new Map(Object.entries(parseEnvironment(env)));
+  } catch (e) {
+    throw new LoadError((e as Error).message, { code: 'environment', origin });
   }
-  return out;
-}
-
-function stringify(v: Value): string {
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /**
@@ -232,7 +227,7 @@ function stringify(v: Value): string {
  * under it (`environment` wins, even when its entry is unresolved), env files read in order.
  */
 export function resolveServiceEnvironment(svc: Mapping, lookup: Lookup, display: (f: string) => string, uses: VariableUse[], root?: string): void {
-  const own = envToMap(svc.environment);
+  const own = envToMap(svc.environment, originOf(svc, 'environment'));
   for (const [k, v] of own) if (v === null && lookup(k) !== undefined) own.set(k, lookup(k)!);
   const fromFiles = new Map<string, string>();
   const fileOrigins = new Map<string, ReturnType<typeof originOf>>();
@@ -271,4 +266,25 @@ export function resolveServiceEnvironment(svc: Mapping, lookup: Lookup, display:
   }
   if (previous !== null && typeof previous === 'object') setSelfOrigin(out, originOf(previous));
   if (Object.keys(out).length || previous !== undefined) svc.environment = out;
+}
+
+/** WithServicesLabelsResolved: label_file contents under `labels` (labels win), files read in order. */
+export function resolveServiceLabels(svc: Mapping, display: (f: string) => string, root?: string): void {
+  if (!Array.isArray(svc.label_file) || !svc.label_file.length) return;
+  const fromFiles = new Map<string, string>();
+  for (const lf of svc.label_file) {
+    if (typeof lf !== 'string') continue;
+    guardInsideRoot(root, lf, 'label_file', originOf(svc, 'label_file'));
+    if (!isRegularFile(lf)) throw new LoadError(`label file ${lf} not found`, { code: 'label-file', origin: originOf(svc, 'label_file') });
+    const parsed = parseDotenv(readTextFile(lf, display(lf)), { file: display(lf), lookup: (k) => fromFiles.get(k) });
+    for (const [k, v] of parsed.values) fromFiles.set(k, v);
+  }
+  const own = svc.labels === undefined ? {} : parseKeyValueList(svc.labels);
+  const out: Mapping = {};
+  for (const [k, v] of fromFiles) out[k] = v;
+  for (const [k, v] of Object.entries(own)) {
+    out[k] = v;
+    if (isMapping(svc.labels)) setValueOrigin(out, k, originOf(svc.labels, k));
+  }
+  svc.labels = out;
 }

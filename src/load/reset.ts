@@ -7,12 +7,12 @@ import { isMapping } from './paths.js';
 import type { Mapping } from './types.js';
 import { mergeTagsOf } from './origin.js';
 
-export function applyMergeTags(doc: Mapping, base: Mapping | undefined): void {
+export function applyMergeTags(doc: Mapping, base: Mapping | undefined, opts: { keepResetInDoc?: boolean } = {}): void {
   const tags = mergeTagsOf(doc);
   for (const key of Object.keys(doc)) {
     const tag = tags?.get(key);
     if (tag === 'reset') {
-      delete doc[key];
+      if (!opts.keepResetInDoc) delete doc[key];
       if (base) delete base[key];
       continue;
     }
@@ -21,7 +21,16 @@ export function applyMergeTags(doc: Mapping, base: Mapping | undefined): void {
       continue;
     }
     const child = doc[key];
-    if (isMapping(child)) applyMergeTags(child, base && isMapping(base[key]) ? (base[key] as Mapping) : undefined);
+    if (isMapping(child)) applyMergeTags(child, base && isMapping(base[key]) ? (base[key] as Mapping) : undefined, opts);
+  }
+}
+
+/** Drop the `!reset` attributes of a document (after extends has applied them to its bases). */
+export function dropResetKeys(doc: Mapping): void {
+  const tags = mergeTagsOf(doc);
+  for (const key of Object.keys(doc)) {
+    if (tags?.get(key) === 'reset') delete doc[key];
+    else if (isMapping(doc[key])) dropResetKeys(doc[key] as Mapping);
   }
 }
 

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LoadError } from './errors.js';
-import { originAtPath } from './origin.js';
+import { keyOriginOf, originAtPath } from './origin.js';
 import type { Mapping } from './types.js';
 
 let validator: ValidateFunction | undefined;
@@ -24,6 +24,7 @@ function compile(): ValidateFunction {
 export interface SchemaProblem {
   path: (string | number)[];
   message: string;
+  keyword: string;
 }
 
 /** Validate a model; returns the problems, most specific first (empty when valid). */
@@ -38,7 +39,9 @@ export function validateSchema(model: Mapping, file: string): void {
   const problems = schemaProblems(model);
   const first = problems[0];
   if (!first) return;
-  const origin = originAtPath(model, first.path);
+  // an unknown key is shown at the key itself
+  const parent = first.keyword === 'additionalProperties' ? valueAt(model, first.path.slice(0, -1)) : undefined;
+  const origin = (parent ? keyOriginOf(parent, String(first.path[first.path.length - 1])) : undefined) ?? originAtPath(model, first.path);
   throw new LoadError(`validating ${file}: ${first.message}`, {
     code: 'schema',
     origin,
@@ -74,11 +77,11 @@ function describe(errors: ErrorObject[], model: Mapping): SchemaProblem[] {
     const key = `${dotted(path)}|${msg}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ path: e.keyword === 'additionalProperties' ? [...path, String(e.params.additionalProperty)] : path, message: msg });
+    problems.push({ path: e.keyword === 'additionalProperties' ? [...path, String(e.params.additionalProperty)] : path, message: msg, keyword: e.keyword });
   }
   if (!problems.length && errors[0]) {
     const path = splitPointer(errors[0].instancePath);
-    problems.push({ path, message: `${dotted(path)} ${errors[0].message ?? 'is invalid'}` });
+    problems.push({ path, message: `${dotted(path)} ${errors[0].message ?? 'is invalid'}`, keyword: errors[0].keyword });
   }
   return problems;
 }
@@ -100,6 +103,14 @@ function rank(e: ErrorObject): number {
     default:
       return 4;
   }
+}
+
+/** compose-go schema.go: "object" reads "mapping"; several types sorted, "a, b or c". */
+function humanReadableType(want: string[]): string {
+  const names = want.map((t) => (t === 'object' ? 'mapping' : t));
+  if (names.length === 1) return names[0]!;
+  names.sort();
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
 function valueAt(model: unknown, path: (string | number)[]): unknown {
@@ -129,8 +140,7 @@ function message(e: ErrorObject, path: (string | number)[], model: Mapping): str
       const want = ([] as string[]).concat(e.params.type as string | string[]);
       // a branch of a union that does not fit is not the interesting error when another branch matches the type
       if (want.includes(typeName(actual)) || (want.includes('number') && typeof actual === 'number')) return undefined;
-      const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
-      return `${where} must be ${want.map(article).join(' or ')}`;
+      return `${where} must be a ${humanReadableType(want)}`;
     }
     case 'required':
       return `${where} missing property '${String(e.params.missingProperty)}'`;

@@ -153,6 +153,7 @@ function linePos(lc: LineCounter, offset: number): [number, number] {
 }
 
 function cleanYamlMessage(msg: string): string {
+  if (/Maximum call stack/i.test(msg)) return `YAML nesting is too deep to parse (over ${LIMITS.maxDepth} levels)`;
   return msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
@@ -197,7 +198,7 @@ class Converter {
 
   private convertAlias(node: Alias, depth: number, path: string, aliasDepth: number): Value {
     const target = node.resolve(this.doc);
-    if (!target) throw new LoadError(`unknown anchor "${node.source}"`, { code: 'yaml', origin: this.origin(node) });
+    if (!target) throw new LoadError(`unknown anchor '${node.source}' referenced`, { code: 'yaml', origin: this.origin(node) });
     if (aliasDepth > 64) throw new LoadError('anchors nest too deeply', { code: 'alias-bomb', origin: this.origin(node) });
     return this.convert(target as YamlNode, depth, path, aliasDepth + 1);
   }
@@ -224,6 +225,12 @@ class Converter {
     if (isScalar(k)) {
       const raw = k.value;
       const key = raw === null || raw === undefined ? '' : String(raw);
+      const quoted = k.type !== Scalar.PLAIN || k.tag === 'tag:yaml.org,2002:str';
+      // compose-go refuses keys that YAML resolves to anything but a string (convertToStringKeysRecursive)
+      if (!quoted && typeof resolvePlain(key) !== 'string') {
+        const where = parentPath ? `in ${parentPath}` : 'at top level';
+        throw new LoadError(`non-string key ${where}: ${key}`, { code: 'shape', origin: this.origin(keyNode), hint: 'quote the key to make it a string' });
+      }
       return { key, isMerge: key === MERGE_KEY && k.type === Scalar.PLAIN };
     }
     throw new LoadError(`non-string key in ${parentPath || 'top level'}`, { code: 'shape', origin: this.origin(keyNode) });
@@ -245,7 +252,7 @@ class Converter {
       if (prev !== undefined) {
         const here = this.origin(keyNode);
         const there = this.origin(prev);
-        throw new LoadError(`mapping key "${key}" already defined at line ${there?.line ?? '?'}`, {
+        throw new LoadError(`line ${here?.line ?? '?'}: mapping key "${key}" already defined at line ${there?.line ?? '?'}`, {
           code: 'duplicate-key',
           origin: here,
           hint: 'remove or rename one of the two entries',

@@ -54,7 +54,7 @@ const cases: Case[] = [
   { name: 'non-UTF-8 file', files: { 'compose.yaml': Buffer.concat([Buffer.from('services:\n  web:\n    image: caf'), Buffer.from([0xe9]), Buffer.from('\n')]) }, line: /^error: compose\.yaml:3:15: file is not valid UTF-8$/ },
   { name: 'alias bomb', files: { 'compose.yaml': bomb }, line: /^error: compose\.yaml:\d+:\d+: compose file exceeds maximum node visit limit/ },
   { name: 'deep nesting', files: { 'compose.yaml': `services:\n  a:\n    image: x\n    labels: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }, line: /^error: compose\.yaml:\d+:\d+: YAML nesting/ },
-  { name: 'duplicate key', files: { 'compose.yaml': 'services:\n  web:\n    image: a\n    image: b\n' }, line: /^error: compose\.yaml:4:5: mapping key "image" already defined at line 3$/ },
+  { name: 'duplicate key', files: { 'compose.yaml': 'services:\n  web:\n    image: a\n    image: b\n' }, line: /^error: compose\.yaml:4:5: line 4: mapping key "image" already defined at line 3$/ },
   { name: 'huge file', files: { 'compose.yaml': `services:\n  a:\n    image: x\n# ${'x'.repeat(9 * 1024 * 1024)}\n` }, line: /^error: compose\.yaml:1:1: compose\.yaml: file is \d+ bytes, over the \d+-byte limit/ },
   {
     name: 'env_file escaping the project through ..',

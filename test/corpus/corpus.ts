@@ -54,6 +54,8 @@ export interface Outcome {
   ok: boolean;
   /** service names in the printed model (sorted), when ok */
   services?: string[];
+  /** paths the loader made absolute (inside the copy) that are not clean, as `where: path` */
+  uncleanPaths?: string[];
   /** first line of the LoadError message, with the temp copy's root replaced by `<corpus>` */
   error?: string;
   /** something other than a LoadError was thrown (a bug whatever the file says) */
@@ -115,6 +117,44 @@ export function relativize(message: string, roots: string[]): string {
   return out;
 }
 
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+interface Printed {
+  services?: Record<string, { [k: string]: Json }>;
+  secrets?: Record<string, { [k: string]: Json }>;
+  configs?: Record<string, { [k: string]: Json }>;
+}
+
+/**
+ * compose-go makes relative paths absolute with Go's filepath.Join, which also cleans them: no
+ * trailing slash, no `.` or `..` segment, no doubled slash (paths/resolve.go absPath,
+ * paths/unix.go maybeUnixPath, paths/context.go). Absolute paths written in the file are kept as
+ * written, so only paths inside the copy (which came from relative ones) are checked.
+ */
+export function uncleanPaths(printed: Printed, roots: string[]): string[] {
+  const out: string[] = [];
+  const check = (where: string, v: Json | undefined) => {
+    if (typeof v !== 'string' || !roots.some((r) => v === r || v.startsWith(`${r}/`))) return;
+    const clean = path.posix.normalize(v).replace(/(.)\/+$/, '$1');
+    if (clean !== v) out.push(`${where}: ${relativize(v, roots)}`);
+  };
+  const isObj = (v: Json | undefined): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const [name, svc] of Object.entries(printed.services ?? {})) {
+    if (isObj(svc.build)) {
+      check(`services.${name}.build.context`, svc.build.context);
+      if (isObj(svc.build.additional_contexts)) for (const [k, v] of Object.entries(svc.build.additional_contexts)) check(`services.${name}.build.additional_contexts.${k}`, v);
+    }
+    if (Array.isArray(svc.volumes)) {
+      svc.volumes.forEach((v, i) => {
+        if (isObj(v) && v.type === 'bind') check(`services.${name}.volumes[${i}].source`, v.source);
+      });
+    }
+  }
+  for (const kind of ['secrets', 'configs'] as const) {
+    for (const [name, r] of Object.entries(printed[kind] ?? {})) check(`${kind}.${name}.file`, r.file);
+  }
+  return out;
+}
+
 /** Load one file as `docker compose -f <file> config --format json` run in its directory. */
 export function loadOne(copy: CorpusCopy, f: CorpusFile): Outcome {
   const file = path.join(copy.root, f.folder, f.path);
@@ -130,8 +170,8 @@ export function loadOne(copy: CorpusCopy, f: CorpusFile): Outcome {
     });
     const json = renderConfig(project, { format: 'json' });
     const ms = performance.now() - t0;
-    const printed = JSON.parse(json) as { services?: Record<string, unknown> };
-    return { id: f.id, ok: true, services: Object.keys(printed.services ?? {}).sort(), ms };
+    const printed = JSON.parse(json) as Printed;
+    return { id: f.id, ok: true, services: Object.keys(printed.services ?? {}).sort(), uncleanPaths: uncleanPaths(printed, copy.roots), ms };
   } catch (e) {
     const ms = performance.now() - t0;
     if (e instanceof LoadError) return { id: f.id, ok: false, error: relativize(firstLine(e.message), copy.roots), ms };
