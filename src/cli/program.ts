@@ -86,6 +86,46 @@ Examples:
     });
 
   program
+    .command('audit')
+    .description('audit compose files, Dockerfiles, .dockerignore and env files; print a prioritised, scored report')
+    .argument('[dir]', 'repository to audit (default: .)')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'markdown', 'json', 'sarif', 'html']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file (atomically)')
+    .option('-f, --file <file>', 'audit only these compose files, loaded together (repeatable)', collect)
+    .option('--rule <id>', 'run only this rule (repeatable)', collect)
+    .option('--disable <id>', 'do not run this rule (repeatable)', collect)
+    .option('--profile <name>', 'judge with only these profiles active (repeatable; default: all)', collect)
+    .addOption(new Option('--min-severity <level>', 'hide findings below this severity').choices(['error', 'warning', 'info']))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: error, or threshold in .shipshape.yml)').choices(['error', 'warning', 'info', 'never']))
+    .option('--config <file>', 'configuration file (default: .shipshape.yml, or "shipshape" in package.json)')
+    .option('--report-unused-suppressions', 'list shipshape-ignore comments that suppress nothing (and exit 1 if any)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error or bad configuration.
+A compose file that does not load is a finding (schema-invalid), not a crash.
+
+Examples:
+  $ shipshape audit
+  $ shipshape audit examples/analytics --format markdown -o AUDIT.md
+  $ shipshape audit --rule runs-as-root --rule secret-literal --fail-on warning
+  $ shipshape audit --format sarif -o shipshape.sarif     (for GitHub code scanning)`,
+    )
+    .action(async (dir: string | undefined, opts) => {
+      const { auditCommand } = await import('../commands/audit.js');
+      process.exitCode = await auditCommand(dir, opts);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule: id, severity, priority, whether it can fix, title')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => {
+      const { rulesCommand } = await import('../commands/rules.js');
+      process.exitCode = rulesCommand(opts);
+    });
+
+  program
     .command('files')
     .description('map the compose files, overrides, Dockerfiles, .dockerignore, env files and wrapper scripts under DIR')
     .argument('[dir]', 'directory to scan (default: .)')

@@ -1,0 +1,12 @@
+// Regenerates docs/rules/*.md from the built rule metadata: `npm run docs`.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { RULES } from '../dist/rules/index.js';
+import { renderRuleDoc, renderRuleIndex } from '../dist/docs/rule-docs.js';
+
+const dir = new URL('../docs/rules/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const keep = new Set(RULES.map((r) => `${r.meta.id}.md`).concat('README.md'));
+for (const f of readdirSync(dir)) if (f.endsWith('.md') && !keep.has(f)) rmSync(new URL(f, dir));
+for (const r of RULES) writeFileSync(new URL(`${r.meta.id}.md`, dir), renderRuleDoc(r));
+writeFileSync(new URL('README.md', dir), renderRuleIndex(RULES));
+console.log(`wrote ${RULES.length} rule pages and docs/rules/README.md`);
