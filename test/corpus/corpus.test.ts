@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeFiles, copyCorpus, loadOne, readManifest, type CorpusCopy } from './corpus.js';
+import { composeFiles, copyCorpus, CORPUS_ENV, loadOne, readManifest, type CorpusCopy } from './corpus.js';
 
 interface ExpectedOk {
   outcome: 'ok';
@@ -23,6 +23,7 @@ interface ExpectedError {
 }
 
 interface Expected {
+  env: Record<string, string>;
   files: Record<string, ExpectedOk | ExpectedError>;
 }
 
@@ -42,6 +43,10 @@ describe('corpus: expected.json', () => {
   it('has one entry per compose file of the manifest', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(Object.keys(expected.files).sort()).toEqual(files.map((f) => f.id).sort());
+  });
+
+  it('was reviewed with the environment the test uses', () => {
+    expect(expected.env).toEqual(CORPUS_ENV);
   });
 
   it('gives a reason for every expected failure', () => {
