@@ -31,7 +31,7 @@ export interface ProjectEnvironment {
 
 export function isRegularFile(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

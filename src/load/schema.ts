@@ -14,6 +14,15 @@ let validator: ValidateFunction | undefined;
 function compile(): ValidateFunction {
   if (validator) return validator;
   const require = createRequire(import.meta.url);
+  // the build precompiles the schema (scripts/gen-validator.mjs); from sources, compile it here
+  try {
+    validator = require('./compose-schema.validate.cjs') as ValidateFunction;
+    if (typeof validator === 'function') return validator;
+    validator = (validator as unknown as { default: ValidateFunction }).default;
+    if (typeof validator === 'function') return validator;
+  } catch {
+    /* not built: compile below */
+  }
   const Ajv2020 = (require('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ValidateFunction } }).default;
   const schema = require('../../schema/compose-spec.json') as object;
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: false });
