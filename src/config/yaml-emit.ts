@@ -77,6 +77,29 @@ function goParsesAsFloat(s: string): boolean {
   return Number.isFinite(n);
 }
 
+/** Go's strconv underscoreOK for a decimal number: each `_` sits between two digits. */
+function underscoresOK(s: string): boolean {
+  let saw = '^';
+  for (const c of s.replace(/^[+-]/, '')) {
+    if (c >= '0' && c <= '9') saw = '0';
+    else if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+    } else {
+      if (saw === '_') return false;
+      saw = '!';
+    }
+  }
+  return saw !== '_';
+}
+
+/** strconv.ParseFloat(s, 64) for a string starting with `.` (Go's syntax allows `_` between digits). */
+function dotFloat(s: string): boolean {
+  if (!/^\.[0-9]/.test(s)) return false;
+  if (s.includes('_') && !underscoresOK(s)) return false;
+  return /^\.[0-9_]+(?:[eE][+-]?[0-9_]+)?$/.test(s) && goParsesAsFloat(s.replace(/_/g, ''));
+}
+
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function validDate(y: number, m: number, d: number): boolean {
@@ -104,7 +127,7 @@ function isTimestamp(s: string): boolean {
 export function resolvesAsNonString(s: string): boolean {
   if (RESOLVE_MAP.has(s)) return true;
   const c = s[0];
-  if (c === '.') return goParsesAsFloat(s) && /^\.[0-9]/.test(s);
+  if (c === '.') return dotFloat(s);
   if (c === '+' || c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
     if (isTimestamp(s)) return true;
     const plain = s.replace(/_/g, '');

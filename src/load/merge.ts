@@ -445,6 +445,14 @@ export function mergeModels(base: Mapping, override: Mapping): Mapping {
   return enforceUnicity(mergeMappings(base, override, []));
 }
 
+/**
+ * {@link mergeModels} for a caller that owns both inputs and drops them afterwards (the loader's
+ * document loop): the result may share subtrees with them, which saves copying the model twice.
+ */
+export function mergeOwnedModels(base: Mapping, override: Mapping): Mapping {
+  return enforceUnicityInPlace(mergeMappings(base, override, []));
+}
+
 // ---------------------------------------------------------------------------------------------
 // unicity
 
@@ -613,7 +621,32 @@ function uniqueValue(v: Value, path: MergePath): Value {
   if (!Array.isArray(v)) return v;
   const rule = uniqueRules.find(([p]) => matches(path, p));
   if (!rule) return cloneWithOrigins(v);
-  const indexer = rule[1];
+  return dedupe(v, path, rule[1]);
+}
+
+/**
+ * The same as {@link enforceUnicity} on a model the caller owns: lists without a unique key are
+ * left alone instead of copied, and only deduplicated lists are rebuilt (the loader's hot path).
+ */
+export function enforceUnicityInPlace(model: Mapping): Mapping {
+  const walk = (v: Mapping, path: MergePath): void => {
+    for (const k of Object.keys(v)) {
+      const child = v[k];
+      const p = [...path, k];
+      if (isMapping(child)) walk(child, p);
+      else if (Array.isArray(child)) {
+        const rule = uniqueRules.find(([pattern]) => matches(p, pattern));
+        if (rule) {
+          v[k] = dedupe(child, p, rule[1]);
+        }
+      }
+    }
+  };
+  walk(model, []);
+  return model;
+}
+
+function dedupe(v: Value[], path: MergePath, indexer: Indexer): Value {
   const items: Value[] = [];
   const origins: (Origin | undefined)[] = [];
   const seen = new Map<string, number>();

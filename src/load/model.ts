@@ -8,7 +8,7 @@ import { canonicalStructure } from './canonical.js';
 import { LoadError, type Warning } from './errors.js';
 import { applyExtends } from './extends.js';
 import { castInterpolated, interpolateTree } from './interpolate.js';
-import { enforceUnicity, mergeModels } from './merge.js';
+import { enforceUnicityInPlace, mergeModels, mergeOwnedModels } from './merge.js';
 import { cloneWithOrigins, originOf } from './origin.js';
 import { isMapping, resolveModelPaths } from './paths.js';
 import { readEnvFiles, isRegularFile } from './environment.js';
@@ -78,13 +78,13 @@ export function loadModel(files: string[], ctx: ModelContext): Mapping {
         });
       }
       dropResetKeys(doc);
-      model = enforceUnicity(mergeModels(model, doc));
+      model = mergeOwnedModels(model, doc);
       validateSchema(model, ctx.display(file));
       if ('version' in model) {
         ctx.warnings.push({ message: `${ctx.display(file)}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`, origin: originOf(model, 'version') });
         delete model.version;
       }
-      model = enforceUnicity(canonicalStructure(model, ctx.display(file), ctx.warnings));
+      model = enforceUnicityInPlace(canonicalStructure(model, ctx.display(file), ctx.warnings));
     }
   }
   if (Object.keys(model).length === 0) {

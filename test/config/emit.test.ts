@@ -114,7 +114,7 @@ describe('plain scalar resolution (go-yaml resolve)', () => {
   it.each([
     ['123', true], ['-0', true], ['0x_1F', true], ['9223372036854775808', true], ['18446744073709551616', true],
     ['2024-1-5', true], ['2024-01-15t10:00:00+02:00', true], ['2024-13-01', false], ['1e400', false],
-    ['.e3', false], ['0x', false], ['abc', false], ['+', false], ['_1', false], ['1.2.3', false],
+    ['.e3', false], ['.5_0', true], ['.5e_3', false], ['0x', false], ['abc', false], ['+', false], ['_1', false], ['1.2.3', false],
   ] as const)('%s → %s', (s, nonString) => {
     expect(resolvesAsNonString(s)).toBe(nonString);
   });
