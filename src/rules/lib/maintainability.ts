@@ -869,3 +869,38 @@ export function walkContext(root: string, ig: IgnoreInfo, opts: { maxEntries?: n
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Where each service is written in its file
+
+export interface ServiceSpan {
+  name: string;
+  svc: Mapping;
+  /** the line of the service's key */
+  start: number;
+  /** the last line that can belong to it */
+  end: number;
+}
+
+/** The line span of each service of a raw file, in file order (an entry whose origin lies outside came through an anchor). */
+export function serviceSpans(raw: Mapping): ServiceSpan[] {
+  const s = raw.services;
+  if (!isMapping(s)) return [];
+  const servicesLine = keyOriginOf(raw, 'services')?.line ?? 0;
+  const topLines = Object.keys(raw)
+    .map((k) => keyOriginOf(raw, k)?.line ?? 0)
+    .filter((l) => l > servicesLine)
+    .sort((a, b) => a - b);
+  const blockEnd = (topLines[0] ?? Number.MAX_SAFE_INTEGER) - 1;
+  const list = Object.entries(s)
+    .filter((e): e is [string, Mapping] => isMapping(e[1]))
+    .map(([name, svc]) => ({ name, svc, start: keyOriginOf(s, name)?.line ?? 0, end: blockEnd }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 0; i + 1 < list.length; i++) list[i]!.end = list[i + 1]!.start - 1;
+  return list;
+}
+
+/** Is a position inside the service's own text (not brought in through an anchor)? */
+export function inSpan(span: ServiceSpan, o: Origin | undefined, file: string): boolean {
+  return !!o && o.file === file && o.line >= span.start && o.line <= span.end;
+}

@@ -663,3 +663,35 @@ export function bindSpecToLoopback(spec: string): string | undefined {
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Image references
+
+export interface ImageRef {
+  /** registry and path, without tag or digest, `docker.io/` and `library/` removed */
+  repo: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** Split an image reference (`docker.io/library/python:3.12@sha256:…`). */
+export function parseImageRef(image: string): ImageRef {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const out: ImageRef = { repo: rest.replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)?(library\/)?/i, '').toLowerCase() };
+  if (tag !== undefined) out.tag = tag;
+  if (digest !== undefined) out.digest = digest;
+  return out;
+}
