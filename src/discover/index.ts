@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  DEFAULT_COMPOSE_NAMES,
+  DEFAULT_OVERRIDE_NAMES,
   assignComposeRoles,
   categorizeName,
   envTemplateSuffix,
@@ -116,8 +118,12 @@ export async function discoverProject(root: string, opts: DiscoverOptions = {}):
     const cat = categorizeName(f.name);
     switch (cat) {
       case 'compose': {
+        // a name docker compose picks by itself is a compose file unless it is plainly another format
+        // (a workflow called docker-compose.yml): a broken one is for the audit to report
+        const standard = (DEFAULT_COMPOSE_NAMES as readonly string[]).includes(f.name) || (DEFAULT_OVERRIDE_NAMES as readonly string[]).includes(f.name);
         const text = read(f, HEAD_BYTES);
-        const reason = text === undefined ? null : notComposeReason(sniffYaml(text));
+        const sniffed = text === undefined ? null : notComposeReason(sniffYaml(text));
+        const reason = standard && sniffed && !sniffed.startsWith('it looks like') ? null : sniffed;
         if (reason) {
           warnings.push({ code: 'not-compose-content', path: f.path, message: `${f.path} is named like a compose file but is left out: ${reason}` });
         } else {
