@@ -47,7 +47,8 @@ export async function buildRepoModel(rootArg: string, opts: RepoOptions = {}): P
   const files = await discoverProject(root, { ignore: config.ignore });
   const rel = (abs: string) => {
     const r = path.relative(root, abs);
-    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : abs;
+    if (r === '') return '.';
+    return !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : abs;
   };
   const parsed = new Map<string, ParsedDocument[]>();
   const env = opts.env ?? { HOME: process.env.HOME };

@@ -20,6 +20,7 @@ import {
   plural,
   projectName,
   reportModel,
+  serviceSuffix,
   snippetsOf,
   statusLabel,
   type ReportModel,
@@ -62,6 +63,7 @@ code{background:var(--code);padding:.1em .35em;border-radius:4px}
 pre{background:var(--panel);border:1px solid var(--border);border-radius:6px;padding:12px;overflow:auto}pre code{background:none;padding:0}
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em}th,td{border:1px solid var(--border);padding:6px 10px;text-align:left;vertical-align:top}th{background:var(--panel)}
 td.num,th.num{text-align:right}
+td:first-child code,td:last-child{white-space:nowrap}
 .meta{color:var(--muted)}
 .summary{display:flex;gap:24px;align-items:center;flex-wrap:wrap}
 .badge{display:inline-flex;flex-direction:column;align-items:center;justify-content:center;min-width:120px;padding:14px 18px;border-radius:12px;color:#fff;font-weight:700}
@@ -140,7 +142,7 @@ function anchor(key: string): string {
 function ruleBlock(g: RuleGroup): string {
   const r = g.rule;
   const locs = [...new Set(g.findings.map(location))];
-  const messages = [...new Set(g.findings.map((f: Finding) => `${SEVERITY_ICON[f.severity]} ${rich(f.message)}${f.service ? ` (${code(f.service)})` : ''}`))];
+  const messages = [...new Set(g.findings.map((f: Finding) => `${SEVERITY_ICON[f.severity]} ${rich(f.message)}${serviceSuffix(f) ? ` (${code(f.service!)})` : ''}`))];
   const out: string[] = [`<article class="rule sev-${g.worst}" id="${esc(anchor(g.key))}">`];
   out.push(`<h4><input type="checkbox" aria-label="done"> ${esc(g.key)} ${rich(r.title)}</h4>`);
   out.push(`<p class="meta"><a href="${esc(docsUrl(r.id))}">${code(r.id)}</a> · <span class="pill ${r.severity}">${r.severity}</span> · ${esc(String(r.category))} · ${plural(g.findings.length, 'finding')}</p>`);
@@ -180,7 +182,7 @@ function preserve(result: AuditResult): string {
   if (!result.strengths.length) out.push('<p>Nothing detected yet: health checks, named volumes, non-root users, pinned images and profiles are what shipshape looks for.</p>');
   for (const s of result.strengths) {
     out.push(`<h3>✅ ${rich(s.title)}</h3><p>${rich(s.detail)}</p>`);
-    if (s.evidence.length) out.push(`<p class="meta">Evidence: ${s.evidence.map((e) => code(location(e))).join(', ')}</p>`);
+    if (s.evidence.length) out.push(`<p class="meta">Evidence: ${[...new Set(s.evidence.map(location))].map(code).join(', ')}</p>`);
   }
   out.push('</section>');
   return out.join('\n');

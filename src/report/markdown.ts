@@ -221,6 +221,11 @@ export function fixDescriptions(findings: Finding[]): string[] {
 
 export const MAX_LOCATIONS = 10;
 
+/** Whether to name a finding's service after its message (when the message does not already). */
+export function serviceSuffix(f: Finding): boolean {
+  return !!f.service && !f.message.includes(f.service);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Markdown text helpers
 // ---------------------------------------------------------------------------------------------
@@ -229,9 +234,12 @@ export const MAX_LOCATIONS = 10;
 export function mdEscape(s: string): string {
   return s
     .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_[\]<>#|~&]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+=])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    .replace(/[\\`*_[\]<>#|~&]/g, (c) => `\\${c}`);
+}
+
+/** Text that starts a paragraph: also keep a leading "-", "+", "=" or "1." from starting a list or heading. */
+export function mdParagraph(s: string): string {
+  return s.replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
 }
 
 /** An inline code span holding `s` verbatim (a fence longer than any backtick run inside). */
@@ -278,7 +286,7 @@ function cellOrDash(s: string): string {
 // ---------------------------------------------------------------------------------------------
 
 function executiveSummary(result: AuditResult, model: ReportModel): string[] {
-  const out: string[] = ['## Executive Summary', '', `**Overall Score: ${result.score.toFixed(1)}/10**`, '', mdEscape(countsSentences(result, model).join(' ')), ''];
+  const out: string[] = ['## Executive Summary', '', `**Overall Score: ${result.score.toFixed(1)}/10**`, '', mdParagraph(mdEscape(countsSentences(result, model).join(' '))), ''];
   out.push('### Key Strengths', '');
   if (result.strengths.length) for (const s of result.strengths) out.push(`- ✅ ${mdInline(s.title)}: ${mdInline(s.detail)}`);
   else out.push('- None detected.');
@@ -342,7 +350,7 @@ function ruleBlock(g: RuleGroup): string[] {
   const locs = [...new Set(g.findings.map(location))];
   const shown = locs.slice(0, MAX_LOCATIONS).map((l) => mdCode(l));
   out.push(`**Location:** ${shown.join(', ')}${locs.length > MAX_LOCATIONS ? ` and ${locs.length - MAX_LOCATIONS} more` : ''}`, '');
-  const messages = g.findings.map((f) => `${SEVERITY_ICON[f.severity]} ${mdInline(f.message)}${f.service ? ` (${mdCode(f.service)})` : ''}`);
+  const messages = g.findings.map((f) => `${SEVERITY_ICON[f.severity]} ${mdInline(f.message)}${serviceSuffix(f) ? ` (${mdCode(f.service!)})` : ''}`);
   const uniqueMessages = [...new Set(messages)];
   if (uniqueMessages.length === 1) out.push(`**Current:** ${uniqueMessages[0]}`, '');
   else {
@@ -382,9 +390,9 @@ function preserve(result: AuditResult): string[] {
     return out;
   }
   for (const s of result.strengths) {
-    out.push(`### ✅ ${mdInline(s.title)}`, '', mdInline(s.detail), '');
+    out.push(`### ✅ ${mdInline(s.title)}`, '', mdParagraph(mdInline(s.detail)), '');
     if (s.evidence.length) {
-      out.push(`Evidence: ${s.evidence.map((e) => mdCode(location(e))).join(', ')}`, '');
+      out.push(`Evidence: ${[...new Set(s.evidence.map(location))].map((l) => mdCode(l)).join(', ')}`, '');
     }
   }
   return out;

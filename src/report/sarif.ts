@@ -38,6 +38,11 @@ export function pascalCase(id: string): string {
     .join('');
 }
 
+/** Where a file is: relative to %SRCROOT% as the findings' paths are, or a file: URI for a path outside the root. */
+function artifactLocation(file: string): Record<string, string> {
+  return path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: relativeUri(file), uriBaseId: '%SRCROOT%' };
+}
+
 /** A relative path as a URI reference (each segment percent-encoded, forward slashes). */
 export function relativeUri(file: string): string {
   return file
@@ -47,8 +52,9 @@ export function relativeUri(file: string): string {
     .join('/');
 }
 
+/** Plain text for `text` properties: balanced `code` spans become 'code'. */
 function plain(s: string): string {
-  return s.replace(/`/g, '');
+  return (s.split('`').length % 2 === 1 ? s.replace(/`([^`]*)`/g, "'$1'") : s).replace(/`/g, '');
 }
 
 function sha256(s: string): string {
@@ -102,7 +108,7 @@ function resultOf(f: Finding, ruleIndex: number, fingerprint: string): Record<st
   if (f.file) {
     const loc: Record<string, unknown> = {
       physicalLocation: {
-        artifactLocation: { uri: relativeUri(f.file), uriBaseId: '%SRCROOT%' },
+        artifactLocation: artifactLocation(f.file),
         region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) },
       },
     };
@@ -139,7 +145,7 @@ export const renderSarif: Renderer = (result, opts) => {
     notifications.push({
       level: 'warning',
       message: { text: `shipshape-ignore comment ignored: ${s.why}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(s.file), uriBaseId: '%SRCROOT%' }, region: { startLine: Math.max(1, s.line) } } }],
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(s.file), region: { startLine: Math.max(1, s.line) } } }],
     });
   }
   const invocation: Record<string, unknown> = { executionSuccessful: true };
