@@ -31,15 +31,15 @@ export default defineRule({
         if (!isMapping(v) || v.type !== 'bind' || typeof v.source !== 'string') return;
         const source = v.source.replace(/\/+$/, '');
         if (!SOCKET.test(source)) return;
-        const name = source.split('/').pop()!;
+        const what = source.endsWith('/docker.sock') || source === 'docker.sock' ? 'the Docker socket' : 'the container engine socket';
         const ro = v.read_only === true || v.read_only === 'true';
         ctx.report({
           origin: at(ref, 'volumes', i),
           unit: ref.unit,
           service: ref.name,
           message: ro
-            ? `service \`${ref.name}\` mounts the container engine socket \`${source}\` read-only, which still gives it the whole ${name === 'docker.sock' ? 'Docker' : 'engine'} API: control of the host`
-            : `service \`${ref.name}\` mounts the container engine socket \`${source}\`: whoever controls the container controls the host`,
+            ? `service \`${ref.name}\` mounts ${what} \`${source}\` read-only, which still exposes the whole API: whoever controls the container controls the host`
+            : `service \`${ref.name}\` mounts ${what} \`${source}\`: whoever controls the container controls the host`,
         });
       });
     }

@@ -25,6 +25,19 @@ function leaves(v: Value | undefined): number {
   return 1;
 }
 
+/** Is every scalar of the block written inside the service (none merged in from an anchor)? */
+function writtenIn(v: Value | undefined, span: ServiceSpan, file: string): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  const keys: (string | number)[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+  for (const k of keys) {
+    const x = (v as Record<string | number, Value>)[k];
+    if (x !== null && typeof x === 'object') {
+      if (!writtenIn(x, span, file)) return false;
+    } else if (!inSpan(span, originOf(v, k), file)) return false;
+  }
+  return true;
+}
+
 function get(svc: Mapping, p: string[]): { value: Value | undefined; parent: unknown } {
   let node: Value | undefined = svc;
   let parent: unknown = undefined;
@@ -90,7 +103,7 @@ export default defineRule({
           if (!isMapping(value) || leaves(value) < 2) continue;
           // written in this service (not an alias or merge of an anchor)
           const o = originOf(parent, block.path[block.path.length - 1]!);
-          if (!inSpan(span, o, file.rel)) continue;
+          if (!inSpan(span, o, file.rel) || !writtenIn(value, span, file.rel)) continue;
           const key = canonical(value);
           const g = groups.get(key) ?? [];
           g.push({ span, value, parent });

@@ -104,10 +104,11 @@ export default defineRule({
       }
       const from = baseImage(info, stage);
       if (!rootBase(from)) continue;
+      const creates = stage.instructions.some((i) => i.keyword === 'RUN' && /\b(useradd|adduser)\b/.test(i.args));
       ctx.report({
         ...base,
         origin: at(ref, 'build'),
-        message: `service \`${ref.name}\` runs as root: ${inStage} (FROM ${from}, line ${stage.line}) sets no USER`,
+        message: `service \`${ref.name}\` runs as root: ${inStage} (FROM ${from}, line ${stage.line}) ${creates ? 'creates a user but never switches to it with USER' : 'sets no USER'}`,
       });
     }
   },

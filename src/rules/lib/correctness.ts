@@ -206,21 +206,36 @@ export function dotenvKeys(abs: string): Set<string> {
   return out;
 }
 
-/** Env templates for interpolation in a project directory (`.env.example`, `.env.dev.sample`, …). */
+/**
+ * Env files of a project directory that a `.env` would be made from: templates (`.env.example`,
+ * `env.sample`, …) and variants (`.env.docker`, `.env.dev`) that a README or `--env-file` uses.
+ */
 export function envTemplates(repo: RepoModel, projectDir: string): string[] {
   const dir = insideRoot(repo, projectDir);
   if (!dir) return [];
   return repo.files.envFiles
-    .filter((e) => e.template && e.dir === dir && /^\.?env(\.|$)/i.test(stripTemplate(path.posix.basename(e.path), e.templateSuffix)))
+    .filter((e) => {
+      if (e.dir !== dir) return false;
+      const base = path.posix.basename(e.path);
+      if (base === '.env') return false;
+      const name = e.template ? stripTemplate(base, e.templateSuffix) : base;
+      return e.template ? /^\.?env(\.|$)/i.test(name) : /^\.env\./i.test(name);
+    })
+    .sort((a, b) => Number(b.template) - Number(a.template))
     .map((e) => e.path);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Wrapper scripts
 
+const wrapperVarCache = new WeakMap<RepoModel, Set<string>>();
+
 /** Variables a wrapper script assigns or exports, and those of env files passed with `--env-file`. */
 export function wrapperVariables(repo: RepoModel): Set<string> {
+  const cached = wrapperVarCache.get(repo);
+  if (cached) return cached;
   const out = new Set<string>();
+  wrapperVarCache.set(repo, out);
   for (const w of repo.files.wrappers) {
     let text = '';
     try {
@@ -282,13 +297,14 @@ export function wrapperScales(repo: RepoModel): WrapperScale[] {
           const resolved = inv.resolvedFiles[i];
           const candidates = resolved ? [path.join(repo.root, resolved)] : [];
           for (const part of f.split(/[:;]/).filter(Boolean)) for (const b of bases) candidates.push(path.resolve(b, part));
-          for (const c of candidates) {
-            const us = byFile.get(c);
-            if (us) {
-              us.forEach((u) => units.add(u));
-              break;
-            }
+          let hit = candidates.map((c) => byFile.get(c)).find((us) => us);
+          if (!hit) {
+            // a `cd dir` on an earlier line is not followed by discovery: fall back to a unique file of that name
+            const name = path.basename(f);
+            const same = [...byFile.keys()].filter((k) => path.basename(k) === name);
+            if (same.length === 1) hit = byFile.get(same[0]!);
           }
+          hit?.forEach((u) => units.add(u));
         });
       } else {
         for (const b of bases) {
@@ -344,6 +360,13 @@ export function declaredReplicas(ref: ServiceRef): Replicas | undefined {
     }
   }
   return undefined;
+}
+
+/** Several runs as one: the largest count, every way it is set. */
+export function mergeRuns(runs: Replicas[]): Replicas {
+  if (runs.length === 1) return runs[0]!;
+  const count = Math.max(...runs.map((r) => r.count));
+  return { count, how: runs.map((r) => r.how).join(', ') };
 }
 
 /** Every way a service is run with more than one replica: its own declaration and wrapper `--scale` flags. */
@@ -583,8 +606,8 @@ export function notAHost(h: string): boolean {
   return NOT_HOSTS.has(h.toLowerCase());
 }
 
-/** Network names (as created) a service is attached to; undefined when it uses a network_mode. */
-export function serviceNetworks(ref: ServiceRef, byName: Map<string, ServiceRef>, seen = new Set<string>()): Map<string, string[]> | undefined {
+/** The networks a service is attached to, by created name (key and aliases kept); undefined when it uses a network_mode. */
+export function serviceNetworks(ref: ServiceRef, byName: Map<string, ServiceRef>, seen = new Set<string>()): Map<string, { key: string; aliases: string[] }> | undefined {
   const mode = ref.svc.network_mode;
   if (typeof mode === 'string' && mode) {
     if (mode.startsWith('service:') && !seen.has(ref.name)) {
@@ -594,13 +617,13 @@ export function serviceNetworks(ref: ServiceRef, byName: Map<string, ServiceRef>
     return undefined;
   }
   const nets = ref.svc.networks;
-  const out = new Map<string, string[]>();
+  const out = new Map<string, { key: string; aliases: string[] }>();
   if (!isMapping(nets)) return out;
   for (const [k, cfg] of Object.entries(nets)) {
     const def = ref.project.networks[k];
     const name = isMapping(def) && typeof def.name === 'string' ? def.name : k;
     const aliases = isMapping(cfg) && Array.isArray(cfg.aliases) ? cfg.aliases.map((a) => String(a).toLowerCase()) : [];
-    out.set(name, aliases);
+    out.set(name, { key: k, aliases });
   }
   return out;
 }

@@ -19,6 +19,12 @@ import { buildOf, services, type ServiceRef } from '../util.js';
 // ---------------------------------------------------------------------------------------------
 // Small things
 
+/** Every service, default units (what `docker compose` runs without -f) first. */
+export function servicesInOrder(repo: RepoModel): ServiceRef[] {
+  const all = services(repo);
+  return [...all.filter((r) => r.unit.kind === 'default'), ...all.filter((r) => r.unit.kind !== 'default')];
+}
+
 /** Key names whose values are secrets: never echo them. */
 export function isSecretKey(key: string): boolean {
   return /pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth|(^|_)key$|salt|cookie|session|dsn|conn(ection)?[_-]?str/i.test(key);
@@ -56,6 +62,11 @@ export function humanSize(bytes: number): string {
     i++;
   }
   return `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10} ${units[i]}`;
+}
+
+/** A directory relative to the root, `/`-separated, `.` for the root itself. */
+export function relDir(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/') || '.';
 }
 
 export function originKey(o: Origin | undefined): string {
@@ -359,14 +370,7 @@ export function loadedTogether(repo: RepoModel, a: UnitFiles, b: UnitFiles): boo
 
 /** Two units are related when they sit in the same directory or build a shared service from the same context. */
 export function relatedUnits(a: UnitFiles, b: UnitFiles, shared: string[]): boolean {
-  if (a.unit.dir === b.unit.dir) return true;
-  const sa = unitServices(a);
-  const sb = unitServices(b);
-  return shared.some((n) => {
-    const x = sa[n]?.build;
-    const y = sb[n]?.build;
-    return isMapping(x) && isMapping(y) && typeof x.context === 'string' && x.context === y.context && !/^[a-z]+:\/\//i.test(x.context);
-  });
+  return a.unit.dir === b.unit.dir || builtInBoth(a, b, shared).length > 0;
 }
 
 export interface UnitPair {
@@ -374,11 +378,24 @@ export interface UnitPair {
   second: UnitFiles;
   /** service names defined (as full definitions) in both */
   shared: string[];
+  /** those of them both files build from the same local context: the project's own code, defined twice */
+  built: string[];
+}
+
+/** Shared services both units build from the same local context. */
+export function builtInBoth(a: UnitFiles, b: UnitFiles, shared: string[]): string[] {
+  const sa = unitServices(a);
+  const sb = unitServices(b);
+  return shared.filter((n) => {
+    const x = sa[n]?.build;
+    const y = sb[n]?.build;
+    return isMapping(x) && isMapping(y) && typeof x.context === 'string' && x.context === y.context && !/^[a-z]+:\/\//i.test(x.context);
+  });
 }
 
 /**
  * Pairs of standalone/default compose units that both define some services in full and are not
- * meant to be loaded together.
+ * meant to be loaded together (see `built` for whether they define the project's own services).
  */
 export function overlappingUnits(repo: RepoModel): UnitPair[] {
   const units = unitsInOrder(repo);
@@ -394,7 +411,7 @@ export function overlappingUnits(repo: RepoModel): UnitPair[] {
       if (!shared.length) continue;
       if (!relatedUnits(a, b, shared)) continue;
       if (loadedTogether(repo, a, b)) continue;
-      out.push({ first: a, second: b, shared });
+      out.push({ first: a, second: b, shared, built: builtInBoth(a, b, shared) });
     }
   }
   return out;
@@ -734,8 +751,8 @@ export function offsetOf(text: string, line: number, column: number): number {
 }
 
 /** COPY/ADD sources read from the build context (not --from, not URLs), normalised (`.` for the whole context). */
-export function contextSources(info: DockerfileInfo): { src: string; line: number; column: number; keyword: string }[] {
-  const out: { src: string; line: number; column: number; keyword: string }[] = [];
+export function contextSources(info: DockerfileInfo): { src: string; dest: string; line: number; column: number; keyword: string }[] {
+  const out: { src: string; dest: string; line: number; column: number; keyword: string }[] = [];
   for (const c of info.copies) {
     if (c.from !== undefined) continue;
     for (const s of c.sources) {
@@ -743,7 +760,7 @@ export function contextSources(info: DockerfileInfo): { src: string; line: numbe
       let n = s.replace(/\\/g, '/').replace(/^\/+/, '');
       n = path.posix.normalize(n).replace(/\/+$/, '');
       if (n === '' || n === './') n = '.';
-      out.push({ src: n, line: c.line, column: c.column, keyword: c.keyword });
+      out.push({ src: n, dest: c.dest, line: c.line, column: c.column, keyword: c.keyword });
     }
   }
   return out;
@@ -779,6 +796,8 @@ export type HeavyKind = 'git' | 'node_modules' | 'venv' | 'pycache' | 'output' |
 export interface HeavyItem {
   rel: string;
   kind: HeavyKind;
+  /** a directory (a `.git` file is a worktree or submodule pointer) */
+  dir: boolean;
   bytes: number;
   files: number;
 }
@@ -844,9 +863,11 @@ export function walkContext(root: string, ig: IgnoreInfo, opts: { maxEntries?: n
         if (ignored && !hasNegation) continue;
         let own = owner;
         if (!own && !ignored) {
-          const kind = heavyKindOf(name, abs);
+          let kind = heavyKindOf(name, abs);
+          // nested dist/ or data/ folders are usually vendored assets or fixtures: only top-level ones count
+          if ((kind === 'output' || kind === 'data') && relDir !== '') kind = undefined;
           if (kind) {
-            own = { rel, kind, bytes: 0, files: 0 };
+            own = { rel, kind, dir: true, bytes: 0, files: 0 };
             out.heavy.push(own);
           }
         }
@@ -861,7 +882,7 @@ export function walkContext(root: string, ig: IgnoreInfo, opts: { maxEntries?: n
         owner.bytes += size;
         owner.files++;
       } else if (name === '.git') {
-        out.heavy.push({ rel, kind: 'git', bytes: size, files: 1 });
+        out.heavy.push({ rel, kind: 'git', dir: false, bytes: size, files: 1 });
       } else if (DATA_EXT.test(name)) {
         out.dataFiles.push({ rel, bytes: size });
       }
@@ -903,4 +924,148 @@ export function serviceSpans(raw: Mapping): ServiceSpan[] {
 /** Is a position inside the service's own text (not brought in through an anchor)? */
 export function inSpan(span: ServiceSpan, o: Origin | undefined, file: string): boolean {
   return !!o && o.file === file && o.line >= span.start && o.line <= span.end;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Package managers in RUN commands
+
+export interface PackageStep {
+  /** what the step is, as shown: `pip install`, `apt-get install`, ... */
+  label: string;
+  /** cache mounts that would keep its downloads between builds */
+  mounts: string[];
+  /** the command opts out of caching on purpose (`pip --no-cache-dir`, `apk --no-cache`) */
+  deliberate: boolean;
+}
+
+const has = (words: string[], ...flags: string[]) => words.some((w) => flags.includes(w) || flags.some((f) => f.endsWith('=') && w.startsWith(f)));
+
+/** Recognise a command that downloads packages or dependencies. */
+export function packageStep(words: string[]): PackageStep | undefined {
+  const prog = program(words);
+  const sub = words[1];
+  const step = (label: string, mounts: string[], deliberate = false): PackageStep => ({ label, mounts, deliberate });
+  // python -m pip install
+  if (/^python[0-9.]*$/.test(prog) && sub === '-m' && /^pip[0-9.]*$/.test(words[2] ?? '')) return packageStep(words.slice(2));
+  if (/^pip[0-9.]*$/.test(prog) && (sub === 'install' || sub === 'wheel' || sub === 'download')) {
+    return step(`pip ${sub}`, ['type=cache,target=/root/.cache/pip'], has(words, '--no-cache-dir'));
+  }
+  if (prog === 'uv') {
+    const rest = words.slice(1).filter((w) => !w.startsWith('-'));
+    const cmd = rest[0] === 'pip' ? `pip ${rest[1] ?? ''}` : rest[0] ?? '';
+    if (['pip install', 'pip sync', 'sync', 'add', 'tool install'].includes(cmd) || (rest[0] === 'tool' && rest[1] === 'install')) {
+      return step(`uv ${cmd}`, ['type=cache,target=/root/.cache/uv'], has(words, '--no-cache', '-n'));
+    }
+  }
+  if (prog === 'poetry' && sub === 'install') return step('poetry install', ['type=cache,target=/root/.cache/pypoetry'], has(words, '--no-cache'));
+  if (prog === 'pipenv' && (sub === 'install' || sub === 'sync')) return step(`pipenv ${sub}`, ['type=cache,target=/root/.cache/pipenv']);
+  if ((prog === 'conda' || prog === 'mamba' || prog === 'micromamba') && (sub === 'install' || sub === 'create' || (sub === 'env' && words[2] === 'create'))) return step(`${prog} ${sub}`, ['type=cache,target=/opt/conda/pkgs']);
+  if (prog === 'npm' && ['ci', 'install', 'i', 'add'].includes(sub ?? '')) return step(`npm ${sub}`, ['type=cache,target=/root/.npm'], has(words, '--cache=/dev/null'));
+  if (prog === 'yarn' && (sub === undefined || sub === 'install' || sub.startsWith('--'))) return step('yarn install', ['type=cache,target=/usr/local/share/.cache/yarn']);
+  if (prog === 'pnpm' && ['install', 'i', 'fetch', 'add'].includes(sub ?? '')) return step(`pnpm ${sub}`, ['type=cache,id=pnpm,target=/root/.local/share/pnpm/store']);
+  if (prog === 'bun' && (sub === 'install' || sub === 'i')) return step('bun install', ['type=cache,target=/root/.bun/install/cache']);
+  if ((prog === 'apt-get' || prog === 'apt') && (words.includes('install') || words.includes('build-dep'))) {
+    return step(`${prog} install`, ['type=cache,target=/var/cache/apt,sharing=locked', 'type=cache,target=/var/lib/apt,sharing=locked']);
+  }
+  if (prog === 'apk' && words.includes('add')) return step('apk add', ['type=cache,target=/var/cache/apk'], has(words, '--no-cache'));
+  if ((prog === 'dnf' || prog === 'yum' || prog === 'microdnf' || prog === 'tdnf') && words.includes('install')) return step(`${prog} install`, [`type=cache,target=/var/cache/${prog === 'yum' ? 'yum' : 'dnf'}`]);
+  if (prog === 'go' && (sub === 'build' || sub === 'install' || (sub === 'mod' && words[2] === 'download') || sub === 'get')) {
+    return step(sub === 'mod' ? 'go mod download' : `go ${sub}`, sub === 'mod' ? ['type=cache,target=/go/pkg/mod'] : ['type=cache,target=/go/pkg/mod', 'type=cache,target=/root/.cache/go-build']);
+  }
+  if (prog === 'cargo' && ['build', 'install', 'fetch'].includes(sub ?? '')) return step(`cargo ${sub}`, ['type=cache,target=/usr/local/cargo/registry']);
+  if ((prog === 'mvn' || prog === 'mvnw') && words.length > 1 && !has(words, '--version', '-v')) return step('mvn', ['type=cache,target=/root/.m2']);
+  if ((prog === 'gradle' || prog === 'gradlew') && words.length > 1 && !has(words, '--version', '-v')) return step('gradle', ['type=cache,target=/root/.gradle']);
+  if (prog === 'bundle' && (sub === 'install' || sub === undefined)) return step('bundle install', ['type=cache,target=/usr/local/bundle/cache']);
+  if (prog === 'composer' && ['install', 'update', 'require'].includes(sub ?? '')) return step(`composer ${sub}`, ['type=cache,target=/root/.composer/cache'], has(words, '--no-cache'));
+  if (prog === 'dotnet' && (sub === 'restore' || sub === 'publish' || sub === 'build')) return step(`dotnet ${sub}`, ['type=cache,target=/root/.nuget/packages']);
+  return undefined;
+}
+
+/** Hide credentials in URLs and the values of obvious secret flags of a command shown in a snippet. */
+export function maskCredentials(text: string): string {
+  return text.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1…@').replace(/(--(?:password|passwd|token|secret|api-key|auth)(?:=|\s+))(?!\$)\S+/gi, '$1…');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variables as written (for files that do not load)
+
+export interface RawUse {
+  name: string;
+  operator: '' | ':-' | '-' | ':?' | '?' | ':+' | '+';
+  required: boolean;
+  /** inside another variable's default or alternative word */
+  nested: boolean;
+  /** dotted path of the value */
+  path: string;
+  origin?: Origin;
+}
+
+/** The `${VAR}` / `$VAR` uses in one string (`$$` is a literal dollar). */
+export function scanInterpolation(s: string, onUse: (u: Omit<RawUse, 'path' | 'origin'>) => void, nested = false): void {
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '$') {
+      i++;
+      continue;
+    }
+    const next = s[i + 1];
+    if (next === '$') {
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i + 2));
+      if (!m) {
+        i += 2;
+        continue;
+      }
+      const name = m[0];
+      let j = i + 2 + name.length;
+      const op = /^(:-|-|:\?|\?|:\+|\+)/.exec(s.slice(j))?.[0] ?? '';
+      j += op.length;
+      // the word up to the matching brace
+      let depth = 1;
+      const start = j;
+      while (j < s.length && depth > 0) {
+        if (s[j] === '$' && s[j + 1] === '{') {
+          depth++;
+          j += 2;
+          continue;
+        }
+        if (s[j] === '}') depth--;
+        if (depth > 0) j++;
+      }
+      onUse({ name, operator: op as RawUse['operator'], required: op === ':?' || op === '?', nested });
+      if (op === ':-' || op === '-' || op === ':+' || op === '+') scanInterpolation(s.slice(start, j), onUse, true);
+      i = j + 1;
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i + 1));
+    if (m) {
+      onUse({ name: m[0], operator: '', required: false, nested });
+      i += 1 + m[0].length;
+      continue;
+    }
+    i++;
+  }
+}
+
+/** Every variable use in a raw (uninterpolated) compose mapping, with positions. */
+export function rawVariableUses(raw: Mapping): RawUse[] {
+  const out: RawUse[] = [];
+  const walk = (node: Value, p: string) => {
+    if (node === null || typeof node !== 'object') return;
+    const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+    for (const k of keys) {
+      const v = (node as Record<string | number, Value>)[k]!;
+      const path = p ? `${p}.${k}` : String(k);
+      if (typeof v === 'string') {
+        if (!v.includes('$')) continue;
+        const origin = originOf(node, k);
+        scanInterpolation(v, (u) => out.push({ ...u, path, ...(origin ? { origin } : {}) }));
+      } else walk(v, path);
+    }
+  };
+  walk(raw, '');
+  return out;
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseDockerfile, type DockerInstruction, type DockerfileInfo, type Stage } from '../../audit/dockerfile.js';
 import type { ComposeUnit, RepoModel } from '../../audit/types.js';
-import { keyOriginOf, originOf, type Origin } from '../../load/origin.js';
+import type { Origin } from '../../load/origin.js';
 import type { Mapping, Value } from '../../load/types.js';
 import { knownImage } from '../images.js';
 import { at, buildOf, commandText, isMapping, serviceOrigin, type BuildInfo, type ServiceRef } from '../util.js';
@@ -15,15 +15,59 @@ import { at, buildOf, commandText, isMapping, serviceOrigin, type BuildInfo, typ
 // One-shot jobs
 
 /** Names of services that run once and exit by design (migrations, init containers, seeders…). */
-const ONE_SHOT_NAME = /(^|[-_.])(migrat(e|es|ion|ions|or|or)?|db-?migrate|init|initdb|init-?db|seed|seeder|seeding|setup|bootstrap|create-?buckets?|provision(er|ing)?|prepare|wait|wait-?for(-\w+)?|certs?|certgen|cert-?gen|keygen|fixtures?|populate|upgrade|test|tests|e2e|cypress|build|builder|generate|generator|installer|install)([-_.0-9]|$)/i;
+const ONE_SHOT_NAME =
+  /(^|[-_.])(migrat(e|es|ion|ions|or)?|db-?migrate|init|initdb|init-?db|seed|seeder|seeding|setup|bootstrap|create-?buckets?|provision(er|ing)?|prepare|cert-?gen|keygen|fixtures?|populate|upgrade|test|tests|e2e|cypress|build|builder|generate|generator|installer|install)([-_.0-9]|$)/i;
+
+/** `word` as a whole word of a command: not part of an option such as `--bootstrap-server`. */
+const w = (s: string) => `(?<![\\w./-])(?:${s})(?![\\w-])`;
 
 /** Commands of one-shot jobs. */
-const ONE_SHOT_COMMAND =
-  /(\bmigrat(e|ions?)\b|db:migrate|alembic\s+upgrade|\bflyway\b|\bliquibase\b|prisma\s+(migrate|db\s+push)|knex\s+migrate|manage\.py\s+(migrate|collectstatic|loaddata|createsuperuser)|\bseed\b|db:seed|\bsetup\b|\bbootstrap\b|createbuckets|\bmc\s+(mb|alias|config|policy|anonymous|admin)\b|\b(npm|yarn|pnpm)\s+(run\s+)?(build|test|lint)\b|\bpytest\b|\bgo\s+test\b|wait-for|\bwait-for-it\b|\bexit\s+0\b|\bchown\b|\bchmod\b|\bmkdir\b|\binit\b)/i;
+const ONE_SHOT_COMMAND = new RegExp(
+  [
+    w('migrate|migrations?'),
+    'db:migrate',
+    'alembic\\s+upgrade',
+    w('flyway|liquibase'),
+    'prisma\\s+(migrate|db\\s+push)',
+    'knex\\s+migrate',
+    'manage\\.py\\s+(migrate|collectstatic|loaddata|createsuperuser)',
+    w('seed'),
+    'db:seed',
+    w('setup|bootstrap|createbuckets'),
+    '\\bmc\\s+(mb|alias|config|policy|anonymous|admin)\\b',
+    '\\b(npm|yarn|pnpm)\\s+(run\\s+)?(build|test|lint)\\b',
+    w('pytest'),
+    '\\bgo\\s+test\\b',
+    '\\bexit\\s+0\\s*$',
+  ].join('|'),
+  'i',
+);
+
+/** Commands that keep serving after an initial migrate/setup step (`migrate && exec gunicorn …`). */
+const SERVER_COMMAND = new RegExp(
+  [
+    w('runserver|gunicorn|uvicorn|hypercorn|daphne|waitress-serve|puma|unicorn|passenger|nginx|httpd|apache2-foreground|php-fpm|supervisord'),
+    '\\b(npm|yarn|pnpm)\\s+(run\\s+)?(start|dev|serve)\\b',
+    '\\bnode\\s+\\S+',
+    '\\bjava\\s',
+    '\\brails\\s+(s|server)\\b',
+    '\\bcelery\\b.*\\b(worker|beat)\\b',
+    '\\bexec\\s+\\S+',
+    '\\btail\\s+-f\\b',
+    '\\bsleep\\s+(infinity|inf)\\b',
+    '\\bserve\\b',
+  ].join('|'),
+  'i',
+);
 
 /** Services others wait for with `condition: service_completed_successfully` (one project). */
+const gatedCache = new WeakMap<object, Set<string>>();
+
 export function completionGated(project: ServiceRef['project']): Set<string> {
+  const cached = gatedCache.get(project);
+  if (cached) return cached;
   const out = new Set<string>();
+  gatedCache.set(project, out);
   for (const svc of Object.values({ ...project.services, ...project.disabledServices })) {
     const deps = svc.depends_on;
     if (!isMapping(deps)) continue;
@@ -55,8 +99,11 @@ export function isOneShot(ref: ServiceRef): boolean {
   if (restart !== undefined && restart !== 'no' && !restart.startsWith('on-failure')) return false;
   if (ONE_SHOT_NAME.test(ref.name)) return true;
   if (typeof ref.svc.container_name === 'string' && ONE_SHOT_NAME.test(ref.svc.container_name)) return true;
-  const cmd = `${commandText(ref.svc.entrypoint)} ${commandText(ref.svc.command)}`;
-  return ONE_SHOT_COMMAND.test(cmd);
+  const cmd = `${commandText(ref.svc.entrypoint)} ${commandText(ref.svc.command)}`.trim();
+  if (!cmd || SERVER_COMMAND.test(cmd)) return false;
+  // `migrate && serve`: what runs last is what the container is for
+  const segments = cmd.split(/&&|\|\||;|\n/).map((x) => x.trim()).filter(Boolean);
+  return ONE_SHOT_COMMAND.test(segments[segments.length - 1] ?? cmd);
 }
 
 export function isLongRunning(ref: ServiceRef): boolean {
@@ -106,19 +153,6 @@ export function serviceFile(repo: RepoModel, ref: ServiceRef): string | undefine
   const o = serviceOrigin(ref);
   if (!o) return undefined;
   return rawService(repo, o.file, ref.name, ref.unit) ? o.file : undefined;
-}
-
-/** True when origin `o` was really written for `container[key]` (not a fallback to the container). */
-export function writtenAt(container: unknown, key: string): Origin | undefined {
-  if (!isMapping(container) || !(key in container)) return undefined;
-  const k = keyOriginOf(container, key);
-  const self = originOf(container);
-  if (!k) return undefined;
-  if (self && k.file === self.file && k.line === self.line && k.column === self.column && !isMapping(container[key]) && !Array.isArray(container[key])) {
-    // keyOriginOf fell back to the container itself: the key was not written (e.g. a default)
-    return undefined;
-  }
-  return k;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +319,8 @@ const INSTALLS = /\b(apt-get|apt|apk|yum|dnf|microdnf|zypper|tdnf|pacman)\b[^;&|
 /** The tools in a built image: the chain's base image, plus anything a RUN in the chain installs or uses. */
 export function buildTools(view: BuildView): ToolFacts | undefined {
   const base = imageTools(view.base);
-  const found: ToolFacts = base ? { ...base, label: `${view.base} (final stage of ${view.info.path})` } : { label: `${view.base} (final stage of ${view.info.path})` };
+  const label = `built FROM ${view.base} in ${view.info.path}`;
+  const found: ToolFacts = base ? { ...base, label } : { label };
   for (const ins of view.instructions) {
     if (ins.keyword === 'RUN') {
       const text = ins.args;
@@ -316,7 +351,7 @@ export function toolsCalled(shell: string): ('curl' | 'wget')[] {
 }
 
 /** Pulled images known to ship a Dockerfile HEALTHCHECK (few do). */
-const IMAGES_WITH_HEALTHCHECK = /^(localstack\/localstack(-pro)?|pihole\/pihole|vaultwarden\/server|jellyfin\/jellyfin|louislam\/uptime-kuma|syncthing\/syncthing)$/;
+const IMAGES_WITH_HEALTHCHECK = /^(localstack\/localstack(-pro)?|pihole\/pihole|vaultwarden\/server|jellyfin\/jellyfin|louislam\/uptime-kuma|syncthing\/syncthing|gcr\.io\/cadvisor\/cadvisor|google\/cadvisor)$/;
 
 export function imageShipsHealthcheck(image: string): boolean {
   const r = parseImageRef(image);
@@ -345,9 +380,10 @@ export interface DockerHealthcheck {
   flags: Record<string, string>;
 }
 
-/** `HEALTHCHECK [--flag=v…] CMD …` / `HEALTHCHECK NONE`. */
-export function parseDockerHealthcheck(args: string): DockerHealthcheck {
+/** `HEALTHCHECK [--flag=v…] CMD …` / `HEALTHCHECK NONE` (flags the parser already split off are passed in). */
+export function parseDockerHealthcheck(args: string, parsedFlags: Record<string, string> = {}): DockerHealthcheck {
   const flags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsedFlags)) flags[k.toLowerCase()] = v;
   let rest = args.trim();
   for (;;) {
     const m = /^--([a-z-]+)=(\S+)\s*/i.exec(rest);
@@ -368,6 +404,13 @@ export function parseDockerHealthcheck(args: string): DockerHealthcheck {
     }
   }
   return { test: { mode: 'shell', argv: [], shell: body }, flags };
+}
+
+/** The HEALTHCHECK the final stage ends up with (the last one in its chain), with its flags. */
+export function dockerHealthcheck(view: BuildView): { check: DockerHealthcheck; line: number; column: number } | undefined {
+  const ins = lastInstruction(view, 'HEALTHCHECK');
+  if (!ins) return undefined;
+  return { check: parseDockerHealthcheck(ins.args, ins.flags), line: ins.line, column: ins.column };
 }
 
 export type HealthSource =
@@ -394,12 +437,10 @@ export function healthOf(repo: RepoModel, ref: ServiceRef): HealthSource {
   if (ref.svc.build !== undefined) {
     const view = buildView(repo, ref);
     if (!view) return { kind: 'unknown' };
-    const hcs = view.chain.map((s) => s.healthcheck).filter((h) => h !== undefined);
-    const last = hcs[hcs.length - 1];
+    const last = dockerHealthcheck(view);
     if (last) {
-      const check = parseDockerHealthcheck(last.args);
-      if (check.test?.mode === 'none') return { kind: 'none' };
-      if (check.test) return { kind: 'dockerfile', view, line: last.line, column: last.column, check };
+      if (last.check.test?.mode === 'none') return { kind: 'none' };
+      if (last.check.test) return { kind: 'dockerfile', view, ...last };
     }
     if (imageShipsHealthcheck(view.base)) return { kind: 'image' };
     return /\$/.test(view.base) ? { kind: 'unknown' } : { kind: 'none' };
@@ -423,7 +464,8 @@ const JVM_IMAGE = /(^|\/)(openjdk|eclipse-temurin|amazoncorretto|ibmjava|ibm-sem
 /** Why a service is slow to start (for the start_period check), or undefined. */
 export function slowStarter(repo: RepoModel, ref: ServiceRef): { why: string; budgetMs: number } | undefined {
   const known = knownImage(ref);
-  if (known?.slowStart) return { why: known.purpose, budgetMs: known.kind === 'database' ? 30000 : 60000 };
+  // a cold start (first init included): PostgreSQL ~5-15s, MySQL/MariaDB and MongoDB 20-40s, JVM services 30-60s+
+  if (known?.slowStart) return { why: known.purpose, budgetMs: /PostgreSQL/.test(known.purpose) ? 15000 : known.kind === 'database' && !/SQL Server|Cassandra|ClickHouse/.test(known.purpose) ? 40000 : 60000 };
   const image = typeof ref.svc.image === 'string' ? parseImageRef(ref.svc.image) : undefined;
   if (image && JVM_IMAGE.test(image.repo)) return { why: 'a JVM service', budgetMs: 60000 };
   if (ref.svc.build !== undefined) {
@@ -469,4 +511,32 @@ export function pathCovers(a: string, b: string): boolean {
 /** Backtick-quote a value for messages. */
 export function q(s: string): string {
   return `\`${s}\``;
+}
+
+/** A file meant for `docker stack deploy` (Swarm restarts tasks by default, ignores depends_on): named stack.yml / docker-stack.yml, or using Swarm-only deploy keys. */
+const swarmKeysCache = new WeakMap<object, boolean>();
+
+export function isSwarmStack(ref: ServiceRef): boolean {
+  const file = serviceOrigin(ref)?.file ?? ref.unit.label;
+  if (/(^|\/)(docker-)?stack\.ya?ml$/i.test(file)) return true;
+  let swarmKeys = swarmKeysCache.get(ref.project);
+  if (swarmKeys === undefined) {
+    swarmKeys = Object.values({ ...ref.project.services, ...ref.project.disabledServices }).some((s) => {
+      const d = s.deploy;
+      return isMapping(d) && (d.placement !== undefined || d.mode === 'global' || d.update_config !== undefined || d.rollback_config !== undefined);
+    });
+    swarmKeysCache.set(ref.project, swarmKeys);
+  }
+  return swarmKeys;
+}
+
+/**
+ * Clients that cope with a dependency that is not ready yet: scrapers, dashboards, reverse proxies,
+ * admin UIs and exporters retry or connect lazily, so ordering them after "started" is enough.
+ */
+export function isTolerantClient(ref: ServiceRef): boolean {
+  const k = knownImage(ref);
+  if (k && ['metrics', 'dashboards', 'proxy', 'admin-ui', 'tracing', 'logging'].includes(k.kind)) return true;
+  const image = typeof ref.svc.image === 'string' ? ref.svc.image.toLowerCase() : '';
+  return /exporter/.test(image) || /(^|[-_])exporter([-_]|$)/.test(ref.name.toLowerCase());
 }

@@ -91,11 +91,14 @@ export function rawTextAt(repo: RepoModel, origin: Origin | undefined): string |
   return c.raw.get(abs)?.get(`${origin.line}:${origin.column}`);
 }
 
-/** The raw text of an environment entry: for list items (`KEY=value`) without the `KEY=` part. */
+/**
+ * The raw text of an environment entry: for list items (`KEY=value`) without the `KEY=` part; a
+ * bare `KEY` (its value taken from the environment) reads as `${KEY}`, which is what it means.
+ */
 export function rawEnvValue(repo: RepoModel, key: string, origin: Origin | undefined): string | undefined {
   const raw = rawTextAt(repo, origin);
   if (raw === undefined) return undefined;
-  return raw.startsWith(`${key}=`) ? raw.slice(key.length + 1) : raw === key ? '' : raw;
+  return raw.startsWith(`${key}=`) ? raw.slice(key.length + 1) : raw === key ? `\${${key}}` : raw;
 }
 
 /** Does the text use a variable (`$X`, `${X…}`), `$$` escapes aside? */
@@ -382,7 +385,7 @@ const SECRET_KEY =
   /(^|[_.-])(PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|PW|SECRET|SECRETS|TOKEN|TOKENS|API_?KEY|APIKEY|ACCESS_?KEY|SECRET_?KEY|PRIVATE_?KEY|AUTH_?KEY|ENCRYPTION_?KEY|SIGNING_?KEY|MASTER_?KEY|CLIENT_?SECRET|CREDENTIALS?|LICEN[CS]E_?KEY|SALT)([_.-]|$)/i;
 /** Names that match the above but hold something else: a file, a length, a switch… */
 const NOT_SECRET_KEY =
-  /([_.-])(FILE|FILES|PATH|DIR|LENGTH|LEN|TTL|EXPIRY|EXPIRES|EXPIRATION|LIFETIME|TIMEOUT|ENABLED|ENABLE|DISABLED|REQUIRED|HEADER|ALGORITHM|ALG|TYPE|MODE|METHOD|POLICY|ROTATION|PROVIDER|ISSUER|AUDIENCE|URL|URI|ENDPOINT|HOST|PORT|NAME|USER|USERNAME|ID|FORMAT|COST|ROUNDS|MIN|MAX|SIZE|PREFIX|COOKIE|FIELD|PARAM|ENV|VAR|VERSION|STORE|BACKEND|DRIVER|LOCATION|REGION)$/i;
+  /([_.-])(FILE|FILES|PATH|DIR|LENGTH|LEN|TTL|EXPIRY|EXPIRES|EXPIRATION|LIFETIME|TIMEOUT|ENABLED|ENABLE|DISABLED|REQUIRED|HEADER|ALGORITHM|ALG|TYPE|MODE|METHOD|POLICY|ROTATION|PROVIDER|ISSUER|AUDIENCE|URL|URI|ENDPOINT|HOST|PORT|NAME|USER|USERNAME|ID|FORMAT|COST|ROUNDS|MIN|MAX|SIZE|PREFIX|COOKIE|FIELD|PARAM|ENV|VAR|VERSION|STORE|BACKEND|DRIVER|LOCATION|REGION|MANAGER|SOURCE|KIND|ARN|REF|REFERENCE|SCOPE|SCOPES|PERMISSIONS|STRATEGY|CLASS|ALGO|RESET|POLICY|COMPLEXITY|HINT|LABEL|SELECTOR|MOUNT)$/i;
 
 export function isSecretKey(key: string): boolean {
   const k = key.trim();
@@ -459,11 +462,11 @@ export const WEAK_PASSWORDS = new Set([
   'secret', 'admin', 'admin123', 'administrator', 'root', 'toor', 'changeme', 'changeit', 'change_me', 'change-me',
   'example', 'test', 'test123', 'testing', '1234', '12345', '123456', '1234567', '12345678', '123456789', 'qwerty',
   'letmein', 'guest', 'default', 'foobar', 'demo', 'user', 'postgres', 'mysql', 'mariadb', 'mongo', 'mongodb', 'redis',
-  'rabbitmq', 'minioadmin', 'elastic', 'neo4j', 'sa', 'dev', 'development',
+  'rabbitmq', 'minioadmin', 'elastic', 'neo4j', 'sa', 'dev', 'development', 'mysecretpassword',
 ]);
 
 /** Words that mark a value as a placeholder meant to be replaced. */
-const PLACEHOLDER = /(change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?(me|this|with)|placeholder|insecure|not[-_ ]?secure|your[-_ ]|^<.*>$|^\[.*\]$|^x{3,}$|dummy|sample|todo|fixme|^example[-_ ]|[-_ ]example$|^secret[-_]|[-_]secret$|^some[-_ ]|password|passwd|^pass[-_]|[-_]pass$|testpass)/i;
+const PLACEHOLDER = /(change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?(me|this|with)|placeholder|insecure|not[-_ ]?secure|your[-_ ]|^<.*>$|^\[.*\]$|^x{3,}$|dummy|sample|todo|fixme|^my[-_]|^example[-_ ]|[-_ ]example$|^secret[-_]|[-_]secret$|^some[-_ ]|password|passwd|^pass[-_]|[-_]pass$|testpass)/i;
 
 export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value.trim());
@@ -480,31 +483,39 @@ export interface WeakCredential {
   userKey?: string;
 }
 
-/** Image-specific defaults: key → default values (public knowledge). */
+/** Image-specific defaults: key → default values (public knowledge), and how to name them. */
 const KNOWN_DEFAULTS: { key: RegExp; values: string[]; product: string }[] = [
-  { key: /^GF_SECURITY_ADMIN_PASSWORD$/, values: ['admin'], product: 'Grafana' },
-  { key: /^RABBITMQ_DEFAULT_PASS$/, values: ['guest'], product: 'RabbitMQ' },
-  { key: /^(MINIO_ROOT_PASSWORD|MINIO_SECRET_KEY)$/, values: ['minioadmin'], product: 'MinIO' },
-  { key: /^(MONGO_INITDB_ROOT_PASSWORD|ME_CONFIG_MONGODB_ADMINPASSWORD|ME_CONFIG_BASICAUTH_PASSWORD)$/, values: ['example', 'pass'], product: 'the MongoDB documentation' },
-  { key: /^ELASTIC_PASSWORD$/, values: ['changeme'], product: 'Elasticsearch' },
-  { key: /^(PGADMIN_DEFAULT_PASSWORD)$/, values: ['admin', 'root', 'SuperSecret'], product: 'pgAdmin' },
-  { key: /^(KEYCLOAK_ADMIN_PASSWORD|KC_BOOTSTRAP_ADMIN_PASSWORD|KEYCLOAK_PASSWORD)$/, values: ['admin'], product: 'Keycloak' },
-  { key: /^(VAULT_DEV_ROOT_TOKEN_ID|VAULT_TOKEN)$/, values: ['root', 'myroot', 'dev-only-token'], product: 'Vault' },
-  { key: /^(SA_PASSWORD|MSSQL_SA_PASSWORD)$/, values: ['yourStrong(!)Password', 'YourStrong!Passw0rd', 'YourStrong@Passw0rd'], product: 'SQL Server' },
+  { key: /^GF_SECURITY_ADMIN_PASSWORD$/, values: ['admin'], product: "Grafana's default password" },
+  { key: /^RABBITMQ_DEFAULT_PASS$/, values: ['guest'], product: "RabbitMQ's default password" },
+  { key: /^(MINIO_ROOT_PASSWORD|MINIO_SECRET_KEY)$/, values: ['minioadmin'], product: "MinIO's default password" },
+  { key: /^(MONGO_INITDB_ROOT_PASSWORD|ME_CONFIG_MONGODB_ADMINPASSWORD|ME_CONFIG_BASICAUTH_PASSWORD)$/, values: ['example', 'pass'], product: "the MongoDB image documentation's example password" },
+  { key: /^ELASTIC_PASSWORD$/, values: ['changeme'], product: "Elasticsearch's old default password" },
+  { key: /^(PGADMIN_DEFAULT_PASSWORD)$/, values: ['admin', 'root', 'SuperSecret'], product: "pgAdmin's documented example password" },
+  { key: /^(KEYCLOAK_ADMIN_PASSWORD|KC_BOOTSTRAP_ADMIN_PASSWORD|KEYCLOAK_PASSWORD)$/, values: ['admin'], product: "Keycloak's documented admin password" },
+  { key: /^(VAULT_DEV_ROOT_TOKEN_ID|VAULT_TOKEN)$/, values: ['root', 'myroot', 'dev-only-token'], product: "Vault's documented dev root token" },
+  { key: /^(SA_PASSWORD|MSSQL_SA_PASSWORD)$/, values: ['yourStrong(!)Password', 'YourStrong!Passw0rd', 'YourStrong@Passw0rd'], product: "SQL Server's documented example password" },
 ];
 
 /** Settings that turn authentication off: key → values that do it. */
-const NO_AUTH: { key: RegExp; test: (v: string) => boolean; what: string }[] = [
+const NO_AUTH: { key: RegExp; test: (v: string) => boolean; what: string; bitnami?: boolean }[] = [
   { key: /^(MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD|MARIADB_ALLOW_EMPTY_PASSWORD)$/, test: (v) => v.trim() !== '' && !/^(no|false|0)$/i.test(v.trim()), what: 'lets root log in with an empty password' },
   { key: /^POSTGRES_HOST_AUTH_METHOD$/, test: (v) => /^trust$/i.test(v.trim()), what: 'lets anyone who reaches PostgreSQL log in as any user without a password' },
-  { key: /^ALLOW_EMPTY_PASSWORD$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts the service with no password' },
-  { key: /^ALLOW_NONE_AUTHENTICATION$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts the service with authentication turned off' },
+  { key: /^ALLOW_EMPTY_PASSWORD$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts the service with no password', bitnami: true },
+  { key: /^ALLOW_NONE_AUTHENTICATION$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts the service with authentication turned off', bitnami: true },
   { key: /^NEO4J_AUTH$/, test: (v) => /^none$/i.test(v.trim()), what: 'turns Neo4j authentication off' },
-  { key: /^(REDIS_ALLOW_EMPTY_PASSWORD)$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts Redis with no password' },
+  { key: /^(REDIS_ALLOW_EMPTY_PASSWORD)$/, test: (v) => /^(yes|true|1)$/i.test(v.trim()), what: 'starts Redis with no password', bitnami: true },
 ];
 
-export function noAuthSetting(key: string, value: string): string | undefined {
-  for (const n of NO_AUTH) if (n.key.test(key) && n.test(value)) return n.what;
+/**
+ * Does this setting turn authentication off? `image` is the service's image when known: the
+ * Bitnami switches (`ALLOW_EMPTY_PASSWORD`, `ALLOW_NONE_AUTHENTICATION`) mean nothing to other images.
+ */
+export function noAuthSetting(key: string, value: string, image?: string): string | undefined {
+  for (const n of NO_AUTH) {
+    if (!n.key.test(key) || !n.test(value)) continue;
+    if (n.bitnami && image !== undefined && !/bitnami/i.test(image)) continue;
+    return n.what;
+  }
   return undefined;
 }
 
@@ -530,7 +541,7 @@ export function weakCredential(key: string, value: string, env: Record<string, s
   for (const d of KNOWN_DEFAULTS) {
     if (d.key.test(key) && d.values.some((x) => x.toLowerCase() === v.toLowerCase())) return { reason: 'known-default', shown: v, product: d.product };
   }
-  if (!isSecretKey(key)) return undefined;
+  if (!isSecretKey(key) || isNonSecretValue(v, key)) return undefined;
   if (isPasswordKey(key) && WEAK_PASSWORDS.has(v.toLowerCase())) return { reason: 'weak', shown: v };
   if (isPasswordKey(key)) {
     for (const uk of userKeysFor(key)) {
@@ -544,10 +555,11 @@ export function weakCredential(key: string, value: string, env: Record<string, s
 }
 
 /** Weakness of the password inside a connection URL. */
-export function weakUrlPassword(user: string, password: string): WeakCredential | undefined {
+export function weakUrlPassword(user: string, password: string, names: string[] = []): WeakCredential | undefined {
   const p = password.trim();
   if (WEAK_PASSWORDS.has(p.toLowerCase())) return { reason: 'weak', shown: p };
   if (user && user.toLowerCase() === p.toLowerCase()) return { reason: 'same-as-user' };
+  if (names.some((n) => n && n.toLowerCase() === p.toLowerCase())) return { reason: 'same-as-name' };
   if (isPlaceholder(p)) return { reason: 'placeholder' };
   return undefined;
 }
@@ -577,13 +589,26 @@ export function isAllowedRoot(repo: RepoModel, ref: ServiceRef): boolean {
 const DEV_WORD = /(^|[._-])(dev|devel|develop|development|local|test|tests|testing|e2e|ci|debug|sandbox|example|examples|sample|samples|demo|mock|playground)([._-]|$)/i;
 const PROD_WORD = /(^|[._-])(prod|production|stack|deploy|deployment|release|live|swarm)([._-]|$)/i;
 const OVERRIDE_WORD = /(^|[._-])override([._-]|$)/i;
-const DEFAULT_NAMES = new Set(['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']);
 
 function stemOf(file: string): string {
   return path.posix.basename(file).replace(/\.(ya?ml|env)$/i, '');
 }
 
 export type FileStage = 'dev' | 'prod' | 'neutral';
+
+const TEST_WORD = /(^|[._-])(test|tests|testing|e2e|ci|it|cypress|playwright|spec|specs|fixture|fixtures)([._-]|$)/i;
+
+/**
+ * A compose or env file of a test suite or CI job (by its name or a folder: `test/`, `e2e/`,
+ * `.github/`, `docker-compose.ci.yml`, `cypress/`…). Such stacks run briefly on throwaway
+ * machines: their demo passwords, published ports and floating tags are not a deployment's.
+ */
+export function isTestFile(rel: string): boolean {
+  const parts = rel.split('/').filter((d) => d && d !== '.');
+  const file = parts.pop() ?? '';
+  if (parts.some((d) => d === '.github' || d === '.gitlab' || d === '.circleci' || TEST_WORD.test(d))) return true;
+  return TEST_WORD.test(stemOf(file));
+}
 
 /** How a file's own name (and folders) reads: dev, production, or neither. */
 export function nameStage(rel: string): FileStage {
@@ -597,21 +622,14 @@ export function nameStage(rel: string): FileStage {
 }
 
 /**
- * Does a compose file look like it runs in production? Its name says so (`prod`, `production`,
- * `stack`, `deploy`, `release`, `live`, `swarm`), or it is the default file of a directory that
- * also holds an explicitly dev-named compose file (`docker-compose.dev.yml`, `compose.local.yaml`)
- * and no production-named one (the default file is then the "real" one). Files named or placed
- * like dev, test, CI, example or override files never are.
+ * Does a compose file look like it runs in production? Only its name can say so (`prod`,
+ * `production`, `stack`, `deploy`, `release`, `live`, `swarm`), and files named or placed like dev,
+ * test, CI, example or override files never are. A plain `docker-compose.yml` is not judged even
+ * when a `docker-compose.dev.yml` sits beside it: seed 000's main file is a dev stack next to a
+ * "distributed workers" dev file, and its `--reload` is praised there.
  */
-export function isProductionFile(repo: RepoModel, rel: string): boolean {
-  const stage = nameStage(rel);
-  if (stage !== 'neutral') return stage === 'prod';
-  if (!DEFAULT_NAMES.has(path.posix.basename(rel))) return false;
-  const dir = path.posix.dirname(rel);
-  const siblings = repo.files.composeFiles.filter((f) => f.dir === dir && f.path !== rel && !f.template);
-  const devSibling = siblings.some((f) => /(^|[._-])(dev|development|local)([._-]|$)/i.test(stemOf(f.path)));
-  const prodSibling = siblings.some((f) => nameStage(f.path) === 'prod');
-  return devSibling && !prodSibling;
+export function isProductionFile(rel: string): boolean {
+  return nameStage(rel) === 'prod';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,4 +712,110 @@ export function parseImageRef(image: string): ImageRef {
   if (tag !== undefined) out.tag = tag;
   if (digest !== undefined) out.digest = digest;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where credentials are written: the sites secret-literal and default-credentials judge
+
+export interface CredentialSite {
+  key: string;
+  /** the value compose uses (for an interpolated value: as resolved in this audit) */
+  value: string;
+  /** the text as written; undefined when the position could not be read back */
+  raw?: string;
+  /** the value is written literally (no variable in it) */
+  literal: boolean;
+  origin: Origin;
+  where: 'environment' | 'build-arg' | 'env-file';
+  /** the service (for compose sites and env files read through env_file: the first reader) */
+  ref?: ServiceRef;
+  /** for env files */
+  envFile?: ScannedEnvFile;
+  /** for env-file variables that interpolate compose values: the environment keys they feed */
+  feeds?: string[];
+  /** the other variables around it (to compare a password with its user name) */
+  context: Record<string, string | null>;
+  /** service and image names (a password equal to one of them is weak) */
+  names: string[];
+  /** written in a test or CI file (see isTestFile) */
+  test: boolean;
+}
+
+/** The service name, its image's name and the words of that name (`unleashorg/unleash-server` → unleash-server, unleash, server). */
+function namesOf(ref: ServiceRef): string[] {
+  const out = [ref.name];
+  if (typeof ref.svc.image === 'string' && ref.svc.image) {
+    const last = parseImageRef(ref.svc.image).repo.split('/').pop();
+    if (last) out.push(last, ...last.split(/[-_.]/).filter((w) => w.length >= 3));
+  }
+  return out;
+}
+
+const siteCache = new WeakMap<RepoModel, CredentialSite[]>();
+
+/**
+ * Every environment entry and build argument written in a compose file, and every entry of an env
+ * file the repository commits (not a template, not gitignored), each once per place it is written.
+ * Entries of gitignored compose files are left out: what is local is not shipped.
+ */
+export function credentialSites(repo: RepoModel): CredentialSite[] {
+  const cached = siteCache.get(repo);
+  if (cached) return cached;
+  const out: CredentialSite[] = [];
+  const seen = new Set<string>();
+  const place = (o: Origin, key: string) => `${o.file}:${o.line}:${o.column}:${key}`;
+
+  for (const ref of services(repo)) {
+    const env = ref.svc.environment;
+    const context: Record<string, string | null> = {};
+    if (isMapping(env)) for (const [k, v] of Object.entries(env)) context[k] = v === null ? null : String(v);
+    const groups: [Mapping | undefined, CredentialSite['where']][] = [
+      [isMapping(env) ? env : undefined, 'environment'],
+      [isMapping(ref.svc.build) && isMapping(ref.svc.build.args) ? ref.svc.build.args : undefined, 'build-arg'],
+    ];
+    for (const [map, where] of groups) {
+      if (!map) continue;
+      for (const [key, v] of Object.entries(map)) {
+        if (v === null || typeof v === 'object') continue;
+        const origin = originOf(map, key);
+        if (!origin || !/\.ya?ml$/i.test(origin.file)) continue; // env-file values are judged in their file
+        if (isGitIgnored(repo, origin.file)) continue;
+        const id = place(origin, key);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const raw = rawEnvValue(repo, key, origin);
+        const site: CredentialSite = { key, value: String(v), literal: raw !== undefined && !hasInterpolation(raw), origin, where, ref, context, names: namesOf(ref), test: isTestFile(origin.file) };
+        if (raw !== undefined) site.raw = raw;
+        out.push(site);
+      }
+    }
+  }
+
+  const targets = variableTargets(repo);
+  for (const f of envFilesOf(repo)) {
+    if (f.template || isGitIgnored(repo, f.abs)) continue;
+    const context: Record<string, string | null> = {};
+    for (const e of f.entries) context[e.key] = e.value;
+    const names = [...new Set(f.readBy.flatMap(namesOf))];
+    const readers = f.readBy.map((r) => repo.rel(r.unit.files[0] ?? ''));
+    const test = isTestFile(f.rel) || (readers.length > 0 && readers.every(isTestFile));
+    for (const e of f.entries) {
+      const id = place(e.origin, e.key);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const site: CredentialSite = { key: e.key, value: e.value, literal: !e.interpolated, origin: e.origin, where: 'env-file', envFile: f, context, names, test };
+      if (f.readBy[0]) site.ref = f.readBy[0];
+      const feeds = f.interpolation || f.readBy.length === 0 ? (targets.get(e.key) ?? []).map((t) => t.key).filter((k) => k !== e.key) : [];
+      if (feeds.length) site.feeds = [...new Set(feeds)];
+      out.push(site);
+    }
+  }
+  siteCache.set(repo, out);
+  return out;
+}
+
+/** The key a site is judged as: its own, else the first secret-looking key it feeds. */
+export function judgedKey(site: CredentialSite, test: (key: string) => boolean): string | undefined {
+  if (test(site.key)) return site.key;
+  return site.feeds?.find(test);
 }

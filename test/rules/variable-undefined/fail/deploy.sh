@@ -1,0 +1,3 @@
+#!/bin/sh
+export DEPLOY_ENV=prod
+docker compose up -d
