@@ -53,7 +53,16 @@ export interface RuleMeta {
 export type YamlEdit =
   | { kind: 'yaml-set'; file: string; path: (string | number)[]; value: unknown; comment?: string }
   | { kind: 'yaml-delete'; file: string; path: (string | number)[] }
-  | { kind: 'yaml-merge-anchor'; file: string; anchor: string; value: unknown; targets: (string | number)[][]; removeKeys?: string[] };
+  | {
+      kind: 'yaml-merge-anchor';
+      file: string;
+      anchor: string;
+      /** the top-level extension key that holds the anchor (default: `x-<anchor>`) */
+      key?: string;
+      value: unknown;
+      targets: (string | number)[][];
+      removeKeys?: string[];
+    };
 
 /** A plain text edit (0-based offsets into the file's text). */
 export interface TextEdit {

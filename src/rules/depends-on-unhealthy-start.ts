@@ -42,7 +42,7 @@ export default defineRule({
       why: 'A started container is not a ready one: a database needs seconds to accept connections, an API needs to load. Without a readiness gate the dependent races its dependency on every `up`.',
       bad: 'services:\n  worker:\n    image: example/worker:1.0\n    depends_on: [api]\n  api:\n    image: example/api:1.0\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
       good: 'services:\n  worker:\n    image: example/worker:1.0\n    depends_on:\n      api:\n        condition: service_healthy\n  api:\n    image: example/api:1.0\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
-      fix: 'Use `condition: service_healthy`. When the dependency has a health check (in compose, in its Dockerfile, or in its image) `shipshape fix` rewrites the entry, turning the list form into the long form (other entries keep `service_started`). Without a health check, add one to the dependency first.',
+      fix: 'Use `condition: service_healthy`. When the dependency has a health check (in compose, in its Dockerfile, or in its image) `shipshape fix` rewrites the entry, turning the list form into the long form: every entry whose target has a health check becomes `service_healthy`, the others (one-shot jobs, services without a check) keep `service_started`, so all findings on one list carry the same edit. Without a health check, add one to the dependency first.',
     },
   },
   check(ctx) {

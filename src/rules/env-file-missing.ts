@@ -1,12 +1,19 @@
 import { defineRule, type ComposeUnit } from '../audit/types.js';
-import { formatOrigin, originOf, type Origin } from '../load/origin.js';
+import { originOf, type Origin } from '../load/origin.js';
 import { insideRoot, isFile, projectOf, relativizeText, templateFor, unitServices } from './lib/correctness.js';
 import { isMapping } from './util.js';
+
+function before(a: Origin | undefined, b: Origin | undefined): boolean {
+  if (!a || !b) return !!a && !b;
+  return a.file !== b.file ? a.file < b.file : a.line < b.line || (a.line === b.line && a.column < b.column);
+}
 
 interface Missing {
   file: string;
   origin: Origin | undefined;
   services: string[];
+  /** every service using it has profiles: only runs with those profiles fail */
+  profiled: boolean;
   unit: ComposeUnit;
 }
 
@@ -23,7 +30,7 @@ export default defineRule({
     fixable: false,
     docs: {
       what:
-        'Finds `env_file` entries (required, the default) whose file does not exist, and names the template (`.env.example`, …) to copy when there is one. Entries with `required: false` are optional by design and are not reported. Env files outside the audited directory are not checked.',
+        'Finds `env_file` entries (required, the default) whose file does not exist — one finding per file and compose unit, at its first mention, naming the services that use it — and names the template (`.env.example`, …) to copy when there is one. Entries with `required: false` are optional by design and are not reported. Env files outside the audited directory are not checked.',
       why: 'The whole project refuses to load until the file exists.',
       bad: 'services:\n  app:\n    image: fireflyiii/core:version-6\n    env_file: .env   # only .env.example is committed\n',
       good: 'services:\n  app:\n    image: fireflyiii/core:version-6\n    env_file:\n      - path: .env\n        required: false   # or: cp .env.example .env\n',
@@ -51,8 +58,11 @@ export default defineRule({
           const rel = insideRoot(repo, ef.path);
           if (!rel || isFile(ef.path)) continue;
           const origin = originOf(ef, 'path') ?? originOf(list, list.indexOf(ef));
-          const key = `${ef.path}|${formatOrigin(origin)}`;
-          const m = found.get(key) ?? { file: ef.path, origin, services: [], unit };
+          // one finding per missing file and unit, at its first mention
+          const key = ef.path;
+          const m = found.get(key) ?? { file: ef.path, origin, services: [], profiled: true, unit };
+          if (!ref.profiles.length) m.profiled = false;
+          if (before(origin, m.origin)) m.origin = origin;
           if (!m.services.includes(ref.name)) m.services.push(ref.name);
           found.set(key, m);
         }
@@ -60,10 +70,11 @@ export default defineRule({
       for (const m of found.values()) {
         const rel = insideRoot(repo, m.file)!;
         const template = templateFor(repo, m.file);
-        const who = m.services.map((s) => `\`${s}\``).join(', ');
+        const names = m.services.map((s) => `\`${s}\``);
+        const who = names.length > 4 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
         const advice = template ? `copy \`${template}\` to \`${rel}\` and fill it in` : 'create it or mark the entry `required: false`';
         ctx.report({
-          message: `env file \`${rel}\` (${m.services.length > 1 ? 'services' : 'service'} ${who}) does not exist: Compose refuses to load the project until it does; ${advice}`,
+          message: `env file \`${rel}\` (${m.services.length > 1 ? 'services' : 'service'} ${who}) does not exist: Compose refuses to load the project${m.profiled ? ' when their profiles are active' : ''} until it does; ${advice}`,
           origin: m.origin,
           unit: m.unit,
           service: m.services[0]!,

@@ -32,7 +32,7 @@ export interface KnownImage {
   dataDirs?: string[];
   /** container ports that should not be published on all interfaces */
   internalPorts?: number[];
-  /** tools present in the official image (undefined: unknown) */
+  /** tools present in the official image's default (Debian) variant; -alpine tags add busybox wget (undefined: unknown) */
   tools?: { curl?: boolean; wget?: boolean };
   /** slow to start: a health check wants a start_period */
   slowStart?: boolean;
@@ -63,7 +63,7 @@ export const KNOWN_IMAGES: KnownImage[] = [
   { match: /^(grafana\/loki|grafana\/promtail|fluent\/fluentd|fluent\/fluent-bit|docker\.elastic\.co\/logstash\/logstash|logstash|docker\.elastic\.co\/kibana\/kibana|kibana|datalust\/seq)$/, kind: 'logging', purpose: 'log collection', internalPorts: [3100, 24224] },
   { match: /^(dpage\/pgadmin4|adminer|phpmyadmin(\/phpmyadmin)?|mongo-express|rediscommander\/redis-commander|provectuslabs\/kafka-ui|obsidiandynamics\/kafdrop|mher\/flower|portainer\/portainer(-ce|-ee)?|redis\/redisinsight|redislabs\/redisinsight|conduktor\/conduktor-platform|hashicorp\/consul)$/, kind: 'admin-ui', purpose: 'admin UI', internalPorts: [80, 8080, 8081, 5555, 9000, 9443, 8001, 5540] },
   { match: /^(hashicorp\/vault|vault)$/, kind: 'secrets', purpose: 'Vault secrets', dataDirs: ['/vault/file', '/vault/data'], internalPorts: [8200] },
-  { match: /^(nginx|nginxinc\/nginx-unprivileged|httpd|traefik|caddy|haproxy|envoyproxy\/envoy|nginxproxy\/nginx-proxy|jwilder\/nginx-proxy|kong)$/, kind: 'proxy', purpose: 'reverse proxy / web server', tools: { curl: false, wget: false } },
+  { match: /^(nginx|nginxinc\/nginx-unprivileged|httpd|traefik|caddy|haproxy|envoyproxy\/envoy|nginxproxy\/nginx-proxy|jwilder\/nginx-proxy|kong)$/, kind: 'proxy', purpose: 'reverse proxy / web server' },
   { match: /^(minio\/minio|bitnami\/minio|localstack\/localstack|azurite|mcr\.microsoft\.com\/azure-storage\/azurite)$/, kind: 'storage', purpose: 'object storage', dataDirs: ['/data', '/var/lib/localstack'], internalPorts: [9000, 9001] },
   { match: /^(ghcr\.io\/mlflow\/mlflow|mlflow|bentoml\/.*|feastdev\/.*|comet-ml\/opik.*)$/, kind: 'ml', purpose: 'ML tooling', dataDirs: ['/mlflow', '/mlruns'] },
 ];

@@ -62,7 +62,7 @@ export default defineRule({
     fixable: false,
     docs: {
       what:
-        'Reads environment values that are URLs (`scheme://host[:port]`), or `host:port` / bare host values under keys that name an endpoint (`…_URL`, `…_HOST`, `…_ADDR`, `…_ENDPOINT`, `…_BROKERS`, `…_SERVERS`, `…_DSN`, …), and reports single-label hosts that are no service, `container_name`, `hostname`, network alias or link alias of the project, and service names that share no network with the service that uses them. Hosts with a dot (FQDNs), IP addresses, `localhost`, `host.docker.internal`, the service\'s own `extra_hosts` and the `knownHosts` of the configuration are external; values holding `${…}` are skipped, and so are hosts that are services of another compose file of the repository (a file run alongside, or a shared external network).',
+        'Reads environment values that are URLs (`scheme://host[:port]`), or `host:port` / bare host values under keys that name an endpoint (`…_URL`, `…_HOST`, `…_ADDR`, `…_ENDPOINT`, `…_BROKERS`, `…_SERVERS`, `…_DSN`, …), and reports single-label hosts that are no service, `container_name`, `hostname`, network alias or link alias of the project, and service names that share no network with the service that uses them. Hosts with a dot (FQDNs), IP addresses, `localhost`, `host.docker.internal`, the service\'s own `extra_hosts` and the `knownHosts` of the configuration are external; values holding `${…}` are skipped, and so are hosts that are services of another compose file of the repository (a file run alongside, or a shared external network), URLs a browser uses (CORS origins, redirects, public or base URLs, `NEXT_PUBLIC_*`/`VITE_*` client settings), bind addresses and a service\'s own advertised names, and services with `network_mode: host`.',
       why: 'The mistake only shows at runtime, as timeouts in a service that is otherwise healthy.',
       bad: 'services:\n  backend:\n    image: example/backend:1.4\n    environment:\n      OTLP_ENDPOINT: http://jaeger:4317   # no jaeger service\n',
       good: 'services:\n  backend:\n    image: example/backend:1.4\n    environment:\n      OTLP_ENDPOINT: http://jaeger:4317\n  jaeger:\n    image: jaegertracing/all-in-one:1.57\n',
@@ -83,6 +83,8 @@ export default defineRule({
       for (const [u, rs] of perUnit) if (u !== unit) for (const k of names(rs, new Map(rs.map((r) => [r.name, r]))).keys()) elsewhere.add(k);
       const seen = new Set<string>();
       for (const ref of refs) {
+        // with host networking, names resolve through the host's resolver
+        if (ref.svc.network_mode === 'host') continue;
         const own = new Set(extraHostNames(ref.svc.extra_hosts));
         const mine = serviceNetworks(ref, byName);
         for (const env of envEntries(ref)) {

@@ -40,7 +40,7 @@ export default defineRule({
       why: 'Scratch space that can grow without bound is an unbounded memory allocation: in an error loop it eats RAM until something is killed.',
       bad: 'services:\n  worker:\n    image: example/worker:1.0\n    tmpfs:\n      - /tmp\n    volumes:\n      - type: tmpfs\n        target: /scratch\n',
       good: 'services:\n  worker:\n    image: example/worker:1.0\n    tmpfs:\n      - /tmp:size=64m\n    volumes:\n      - type: tmpfs\n        target: /scratch\n        tmpfs:\n          size: 256m\n',
-      fix: 'Give each tmpfs a size that fits what the service writes there. `shipshape fix --unsafe` proposes 64m with a comment to revisit: the right size is a judgement call (too small and writes fail with "No space left on device"), so the fix is a suggestion, not applied by default.',
+      fix: 'Give each tmpfs a size that fits what the service writes there. `shipshape fix` proposes `size=64m` with a comment to revisit it, as an unsafe fix that is only applied when you ask for unsafe fixes: the right size is a judgement call (too small and writes fail with "No space left on device").',
     },
   },
   check(ctx) {

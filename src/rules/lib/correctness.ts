@@ -558,6 +558,8 @@ const ENDPOINT_KEY = /(?:^|_)(URLS?|URIS?|HOSTS?|ADDRS?|ADDRESS(?:ES)?|ENDPOINTS
 const HOST_KEY = /(?:^|_)HOSTS?$/i;
 /** keys whose value is this container's own public name or a bind address, not a peer */
 const SELF_KEYS = /^(VIRTUAL_HOST|LETSENCRYPT_HOST|HOSTNAME|.*_HOSTNAME|.*_(BIND|LISTEN)_(HOST|ADDR|ADDRESS)|.*_ALLOWED_HOSTS|ALLOWED_HOSTS|NO_PROXY|.*_NO_PROXY|.*_TRUSTED_HOSTS?|.*_LISTENERS?)$/i;
+/** keys whose URL a browser or an outside caller uses (CORS origins, redirects, public base URLs, client bundles): not resolved on the compose network */
+const BROWSER_KEYS = /(^|_)(ORIGINS?|CORS|REDIRECTS?|CALLBACKS?|PUBLIC|EXTERNAL|BROWSER|SITE|HOMEPAGE|WEBHOOKS?)(_|$)|(^|_)(BASE|ROOT|SITE|APP|FRONTEND|CLIENT)_URL$|^(NEXT_PUBLIC|VITE|REACT_APP|NUXT_PUBLIC|EXPO_PUBLIC|VUE_APP|PUBLIC)_/i;
 const NO_HOST_SCHEMES = new Set(['file', 'unix', 'npipe', 'sqlite', 'sqlite3', 'jar', 'data', 'mailto', 'urn', 'about', 'chrome', 'vscode', 'blob']);
 const NOT_HOSTS = new Set(['localhost', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'all', 'any', 'auto', 'default', 'disabled', 'enabled', 'host-gateway']);
 
@@ -573,7 +575,7 @@ function hostOk(h: string): boolean {
 
 /** Hosts named by an environment value (single-label names only: names with a dot are external). */
 export function endpointHosts(key: string, value: string): EndpointHost[] {
-  if (value.includes('$') || SELF_KEYS.test(key)) return [];
+  if (value.includes('$') || SELF_KEYS.test(key) || BROWSER_KEYS.test(key)) return [];
   const out: EndpointHost[] = [];
   const urls = [...value.matchAll(/(?:^|[\s,;='"(])(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\/([^\s,;'"/?#]*)/gi)];
   if (urls.length) {

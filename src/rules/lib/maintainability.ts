@@ -618,7 +618,7 @@ export function gitIgnored(repo: RepoModel, rel: string): boolean {
       line = line.replace(/\/+$/, '');
       const anchored = line.includes('/');
       const pat = line.replace(/^\//, '').replace(/^\*\*\//, '');
-      const re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
+      const re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').split('**').map((part) => part.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('.*')}$`);
       const hit = anchored && !line.startsWith('**/') ? re.test(sub) : re.test(name);
       if (hit) ignored = !neg;
     }
