@@ -49,7 +49,7 @@ export default defineRule({
     seed: '000 §5',
     fixable: false,
     docs: {
-      what: 'Finds variables that compose files interpolate without a default (`${VAR}`, `${VAR:?…}`) which no `.env` template (`.env.example`, `.env.sample`, `.env.template`, `*.env.example`, …) in the compose directory, above it or below it documents. Without any template it reports once per directory; otherwise once per undocumented variable, at its first use.',
+      what: 'Finds variables that compose files interpolate without a default (`${VAR}`, `${VAR:?…}`) which no `.env` template (`.env.example`, `.env.sample`, `.env.template`, `*.env.example`, …, or another env file that git does not ignore, such as a `.env.docker` meant to be copied) in the compose directory, above it or below it documents (commented-out `# VAR=` lines count). Without any template it reports once per directory; otherwise once per undocumented variable, at its first use.',
       why: 'The template is the contract between the stack and whoever runs it: every required variable, with a safe example value and a comment. Variables with a default (`${LOG_LEVEL:-INFO}`) work without one and are not reported, nor are COMPOSE_* settings, shell basics such as HOME, variables a committed `.env` beside the files sets (one that `.gitignore` does not exclude), and compose files under CI or test directories (`.github/`, `test/`, `e2e/`, …), whose variables come from the harness.',
       bad: '# compose.yaml, and no .env.example anywhere\nservices:\n  api:\n    image: example/api:${API_TAG}\n    environment:\n      JWT_SECRET: ${JWT_SECRET}\n',
       good: '# .env.example\n# tag of example/api to run\nAPI_TAG=1.4.2\n# signing key for sessions: generate with `openssl rand -hex 32`\nJWT_SECRET=\n',
@@ -58,7 +58,9 @@ export default defineRule({
   },
   check(ctx) {
     const repo = ctx.repo;
-    const templates = repo.files.envFiles.filter((e) => e.template);
+    // templates, and other env files git does not ignore (`.env.docker` "copy to .env", committed `.env.core`):
+    // both tell a newcomer what to set. The project `.env` itself is handled per unit below.
+    const templates = repo.files.envFiles.filter((e) => e.template || (path.posix.basename(e.path) !== '.env' && !gitIgnored(repo, e.path)));
     const templateKeys = new Map<string, Set<string>>();
     for (const t of templates) templateKeys.set(t.path, new Set(envFileKeys(readText(path.join(repo.root, t.path)) ?? '').map((k) => k.key)));
     // needed variables, grouped by the directory of the unit
@@ -118,7 +120,7 @@ export default defineRule({
         continue;
       }
       const known = new Set(applicable.flatMap((t) => [...(templateKeys.get(t.path) ?? [])]));
-      const names = applicable.map((t) => t.path);
+      const names = [...applicable.filter((t) => t.template), ...applicable.filter((t) => !t.template)].map((t) => t.path);
       for (const need of needs.values()) {
         if (known.has(need.name)) continue;
         ctx.report({

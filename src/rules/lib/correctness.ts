@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ignore } from '@balena/dockerignore';
 import type { ComposeUnit, RepoModel } from '../../audit/types.js';
-import { LoadError } from '../../load/errors.js';
-import { originOf, type Origin } from '../../load/origin.js';
+import type { LoadError } from '../../load/errors.js';
+import type { Origin } from '../../load/origin.js';
 import { loadProject, type LoadedProject } from '../../load/project.js';
 import type { Mapping, Value, VariableUse } from '../../load/types.js';
 import { at, isMapping, publishedPorts, type PublishedPort, type ServiceRef } from '../util.js';
@@ -630,4 +630,3 @@ export function serviceNetworks(ref: ServiceRef, byName: Map<string, ServiceRef>
   return out;
 }
 
-export { originOf };
