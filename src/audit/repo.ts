@@ -7,7 +7,7 @@ import path from 'node:path';
 import { discoverProject } from '../discover/index.js';
 import type { ComposeFile, ProjectFiles } from '../discover/types.js';
 import { LoadError } from '../load/errors.js';
-import { loadProject } from '../load/project.js';
+import { loadProject, type LoadedProject } from '../load/project.js';
 import type { Mapping } from '../load/types.js';
 import { parseYamlDocuments, readTextFile, type ParsedDocument } from '../load/yaml.js';
 import { loadConfig, type AuditConfig } from './config.js';
@@ -40,6 +40,30 @@ function unitsFromDiscovery(pf: ProjectFiles, isIgnored: (rel: string) => boolea
   return units;
 }
 
+const REQUIRED_RE = /required variable (\w+) is missing a value/;
+
+/**
+ * Load a unit Compose would refuse, the way an auditor reads it anyway: without env files that
+ * are missing, and with placeholder values for unset required variables. Undefined when the
+ * problem is of another kind (bad YAML, schema) or persists.
+ */
+function loadDegraded(load: (env: Record<string, string>, resolveEnvFiles: boolean) => LoadedProject): { project: LoadedProject; skippedEnvFiles: boolean; placeholders: string[] } | undefined {
+  const placeholders: Record<string, string> = {};
+  let resolveEnvFiles = true;
+  for (let attempt = 0; attempt < 16; attempt++) {
+    try {
+      return { project: load(placeholders, resolveEnvFiles), skippedEnvFiles: !resolveEnvFiles, placeholders: Object.keys(placeholders) };
+    } catch (e) {
+      if (!(e instanceof LoadError)) return undefined;
+      const m = REQUIRED_RE.exec(e.message);
+      if (m && !(m[1]! in placeholders)) placeholders[m[1]!] = `unset-${m[1]!.toLowerCase()}`;
+      else if ((e.code === 'env-file' || e.code === 'label-file') && resolveEnvFiles) resolveEnvFiles = false;
+      else return undefined;
+    }
+  }
+  return undefined;
+}
+
 export async function buildRepoModel(rootArg: string, opts: RepoOptions = {}): Promise<RepoModel> {
   const root = path.resolve(rootArg);
   const config = opts.config ?? loadConfig(root, opts.configFile);
@@ -69,19 +93,27 @@ export async function buildRepoModel(rootArg: string, opts: RepoOptions = {}): P
         raw.set(f, null);
       }
     }
-    try {
-      unit.project = loadProject({
+    const load = (extraEnv: Record<string, string>, resolveEnvFiles: boolean) =>
+      loadProject({
         workingDir: dir,
         files: u.absFiles,
         profiles: opts.profiles?.length ? opts.profiles : ['*'],
-        env,
+        env: { ...env, ...extraEnv },
         tolerant: true,
+        resolveEnvFiles,
         root,
         displayBase: root,
         parsed,
       });
+    try {
+      unit.project = load({}, true);
     } catch (e) {
       unit.error = e instanceof LoadError ? e : new LoadError(String((e as Error)?.message ?? e), { code: 'internal' });
+      const degraded = loadDegraded(load);
+      if (degraded) {
+        unit.project = degraded.project;
+        unit.degraded = { skippedEnvFiles: degraded.skippedEnvFiles, placeholders: degraded.placeholders };
+      }
     }
     units.push(unit);
   }

@@ -125,7 +125,13 @@ export interface ComposeUnit {
   kind: 'default' | 'standalone';
   /** loaded with every profile active; absent when it failed to load */
   project?: LoadedProject;
+  /** why Compose would refuse to load it (with `project` also set when it could be loaded in a degraded way) */
   error?: LoadError;
+  /**
+   * set when `project` was loaded despite `error`: missing env files skipped, unset required
+   * variables given placeholder values, so the rest of the unit can still be judged
+   */
+  degraded?: { skippedEnvFiles: boolean; placeholders: string[] };
   /** the parsed, uninterpolated top-level mapping of each file (for file-level rules such as obsolete-version) */
   raw: Map<string, Mapping | null>;
 }

@@ -26,6 +26,7 @@ export default defineRule({
     effort: 'trivial',
     rationale:
       'A `COPY . .` over a context that still holds `.git`, host `node_modules`, a virtualenv or data files makes every build upload hundreds of megabytes, breaks the layer cache on every commit, overwrites the dependencies installed in the image with the host\'s (built for another OS), and ships the lot to every registry the image is pushed to.',
+    seed: '003 §5.1',
     fixable: 'suggestion',
     docs: {
       what: 'Walks each build context as the builder sees it (after `.dockerignore`, without following symbolic links, stopping after 50,000 entries) and reports folders a broad `COPY`/`ADD` (`COPY . .`, `COPY src/ …`) takes in although they do not belong in an image: `.git`, `node_modules`, virtualenvs (`.venv`, `venv`), Python caches (over 1 MB), build output (`dist`, `build`, `target`, over 1 MB) and data (`data/`, `*.csv`, `*.parquet`, … over 10 MB). Folders a `COPY` names explicitly are taken as wanted. Once per context, with the context\'s size.',

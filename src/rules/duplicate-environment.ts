@@ -67,8 +67,18 @@ export default defineRule({
           const sorted = order.filter((n) => names.includes(n));
           if (sorted.length >= 2) candidates.set(sorted.join('\u0000'), sorted);
         };
-        for (const s of shared.values()) if (s.services.size >= 2) addCandidate([...s.services]);
-        for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) addCandidate([order[i]!, order[j]!]);
+        // pairs sharing enough entries, counted from the entries (never every pair of a big file)
+        const pairs = new Map<string, number>();
+        for (const s of shared.values()) {
+          if (s.services.size < 2) continue;
+          addCandidate([...s.services]);
+          const names = order.filter((n) => s.services.has(n));
+          for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
+            const k = `${names[i]}\u0000${names[j]}`;
+            pairs.set(k, (pairs.get(k) ?? 0) + 1);
+          }
+        }
+        for (const [k, n] of pairs) if (n >= minShared) addCandidate(k.split('\u0000'));
         let best: { names: string[]; entries: Shared[] } | undefined;
         for (const names of candidates.values()) {
           const entries = [...shared.values()].filter((s) => names.every((n) => s.services.has(n)));

@@ -15,11 +15,11 @@ export default defineRule({
     seed: '000 §1',
     fixable: false,
     docs: {
-      what: 'Finds pairs of standalone compose files (in the same directory, or building the same service from the same context) that each define the same services in full, with differences, and are not an explicit override pair.',
-      why: 'Overlapping standalone files drift: ports, images and environment differ between copies, and "which file do I run?" has no answer. Files meant to be layered with `-f base.yml -f extra.yml` (as a wrapper script, the README or COMPOSE_FILE loads them), files whose services only patch the base (no `image`/`build`), and `include:`/`extends` links are not reported.',
+      what: 'Finds pairs of standalone compose files that each define the same services in full (at least two, one of them built from the same local context in both), with differences, and are not an explicit override pair.',
+      why: 'Overlapping standalone files drift: ports, images and environment differ between copies, and "which file do I run?" has no answer. Files meant to be layered with `-f base.yml -f extra.yml` (as a wrapper script, the README or COMPOSE_FILE loads them), files whose services only patch the base (no `image`/`build`), `include:`/`extends` links, and catalogues of alternative stacks that share only third-party images (no service built from the project\'s own code in both) are not reported.',
       bad: '# docker/docker-compose.yml\nservices:\n  backend: { build: .., ports: ["8000:8000"] }\n  jaeger: { image: "jaegertracing/all-in-one:1.57" }\n\n# docker/docker-compose.dev.yml\nservices:\n  backend: { build: .., ports: ["8000:8000"], environment: [DEBUG=1] }\n  jaeger: { image: "jaegertracing/all-in-one:1.52" }\n  training-worker: { build: .. }\n',
       good: '# docker/compose.yaml: one file, optional parts behind profiles\nservices:\n  backend: { build: .., ports: ["8000:8000"] }\n  jaeger: { image: "jaegertracing/all-in-one:1.57" }\n  training-worker:\n    build: ..\n    profiles: [workers]\n',
-      fix: 'Merge the files into one (`shipshape consolidate` proposes the merged file), putting optional services behind `profiles:`; or keep a base file plus an override that only states what differs, loaded with `-f docker-compose.yml -f docker-compose.dev.yml`.',
+      fix: 'Merge the files into one (`shipshape consolidate` proposes the merged file), putting optional services behind `profiles:`; or keep a base file plus an override that only states what differs, loaded with `-f docker-compose.yml -f docker-compose.dev.yml`. The option `minShared` (default 2) sets how many shared services make a finding.',
     },
   },
   check(ctx) {

@@ -26,7 +26,7 @@ function messageOf(repo: RepoModel, e: LoadError): string {
     const where = /^error while interpolating (\S+):/.exec(e.message)?.[1];
     const reason = cause.reason ? ` ("${cause.reason}")` : '';
     const op = requiredOperator(repo, e, cause.variable);
-    return `required variable \`${cause.variable}\` is not set${where ? ` (\`\${${cause.variable}${op}…}\` in ${where})` : ''}${reason}: Compose refuses to load the file until it is set in \`.env\` or the environment, so nothing else in this unit was audited`;
+    return `required variable \`${cause.variable}\` is not set${where ? ` (\`\${${cause.variable}${op}…}\` in ${where})` : ''}${reason}: Compose refuses to load the file until it is set in \`.env\` or the environment, so the rest of this unit was audited with a placeholder value`;
   }
   if ((e.code === 'interpolation' || e.code === 'dotenv') && (cause instanceof InvalidTemplateError || /invalid interpolation format|Invalid template/.test(e.message))) {
     const where = /invalid interpolation format for (.+?)\.\n/.exec(e.message)?.[1];

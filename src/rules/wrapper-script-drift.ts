@@ -5,6 +5,12 @@ import { relDir, defaultFilesFor, definedBy, invocationColumn, invocationDir, in
 /** Subcommands whose plain words after it are service names. */
 const SERVICE_COMMANDS = new Set(['up', 'start', 'stop', 'restart', 'logs', 'build', 'pull', 'push', 'rm', 'kill', 'create', 'ps', 'pause', 'unpause', 'run', 'exec', 'top', 'events', 'images', 'attach', 'watch', 'wait', 'config', 'down']);
 
+/** Does the script create a file of this name (redirect, tee, cp, mv, -o)? */
+function writes(text: string, base: string): boolean {
+  const name = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(>>?|\\btee\\s+(-a\\s+)?|\\b(cp|mv|ln|install)\\b[^\\n;&|]*\\s|(^|\\s)(-o|--output)(\\s+|=))\\s*["']?[^\\s"';&|]*${name}(["'\\s;&|)]|$)`, 'm').test(text);
+}
+
 export default defineRule({
   meta: {
     id: 'wrapper-script-drift',
@@ -57,7 +63,8 @@ export default defineRule({
         const dir = invocationDir(repo, w, inv);
         const problems: string[] = [];
         const resolved = invocationFiles(repo, w, inv);
-        const missing = resolved.filter((r) => r.abs === null);
+        // a file the script writes itself (`envsubst < tmpl > compose.gen.yml`, `cp a b`) is not missing
+        const missing = resolved.filter((r) => r.abs === null && !(text !== undefined && writes(text, path.posix.basename(r.arg))));
         for (const m of missing) problems.push(`\`${m.arg}\` does not exist${m.tried ? ` (looked in ${relDir(repo.root, path.dirname(m.tried)).replace(/^\.$/, 'the root')})` : ''}`);
         const unknownFile = resolved.some((r) => r.abs === undefined);
         let files: string[] = [];

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { brief, runRuleOn } from './harness.js';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { brief, FIXTURES, runRuleIn, runRuleOn } from './harness.js';
 
 describe('env-template-missing', () => {
   it('without any template: one finding listing the variables without a default (even when the file does not load)', async () => {
@@ -21,7 +24,11 @@ describe('env-template-missing', () => {
   });
 
   it('does not count a .env that git ignores as documentation', async () => {
-    const f = await runRuleOn('env-template-missing', 'gitignored');
+    // the .env is written here: the fixture's .gitignore would keep it out of the repository
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-rule-env-template-missing-'));
+    cpSync(path.join(FIXTURES, 'env-template-missing', 'gitignored'), dir, { recursive: true });
+    writeFileSync(path.join(dir, '.env'), 'JWT_SECRET=local\n');
+    const f = await runRuleIn('env-template-missing', dir);
     expect(brief(f)).toEqual([
       'compose.yaml:5:19 compose files in the root need a variable without a default (`JWT_SECRET`) but no .env template documents it: `shipshape init-env` writes a .env.example',
     ]);

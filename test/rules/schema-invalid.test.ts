@@ -7,7 +7,7 @@ describe('schema-invalid', () => {
     expect(brief(f)).toEqual([
       'compose.yaml:11:3 service "orphan" has neither an image nor a build context specified: invalid compose project',
       'docker-compose.interp.yml:5:26 invalid interpolation format in services.db.environment.POSTGRES_PASSWORD: a `$` starts no variable (write `$$` for a literal dollar sign); Compose refuses to load the file',
-      'docker-compose.required.yml:5:9 required variable `ACME_EMAIL` is not set (`${ACME_EMAIL?…}` in services.proxy.command.[]) ("need an email for certificates"): Compose refuses to load the file until it is set in `.env` or the environment, so nothing else in this unit was audited',
+      'docker-compose.required.yml:5:9 required variable `ACME_EMAIL` is not set (`${ACME_EMAIL?…}` in services.proxy.command.[]) ("need an email for certificates"): Compose refuses to load the file until it is set in `.env` or the environment, so the rest of this unit was audited with a placeholder value',
       'docker-compose.schema.yml:4:12 validating docker-compose.schema.yml: services.web.ports must be a array',
       'docker-compose.yaml-error.yml:3:12 Nested mappings are not allowed in compact mappings',
     ]);

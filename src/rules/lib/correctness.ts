@@ -11,41 +11,16 @@ import type { Ignore } from '@balena/dockerignore';
 import type { ComposeUnit, RepoModel } from '../../audit/types.js';
 import type { LoadError } from '../../load/errors.js';
 import type { Origin } from '../../load/origin.js';
-import { loadProject, type LoadedProject } from '../../load/project.js';
+import type { LoadedProject } from '../../load/project.js';
 import type { Mapping, Value, VariableUse } from '../../load/types.js';
 import { at, isMapping, publishedPorts, type PublishedPort, type ServiceRef } from '../util.js';
 
 // ---------------------------------------------------------------------------------------------
 // Projects
 
-const reloaded = new WeakMap<ComposeUnit, LoadedProject | null>();
-
-/**
- * The loaded project of a unit. A unit whose only problem is a missing `env_file` (the loader
- * stops on it) is loaded again without reading env files, so the rest of it can still be judged.
- */
-export function projectOf(repo: RepoModel, unit: ComposeUnit): LoadedProject | undefined {
-  if (unit.project) return unit.project;
-  if (unit.error?.code !== 'env-file') return undefined;
-  if (!reloaded.has(unit)) {
-    let p: LoadedProject | null = null;
-    try {
-      p = loadProject({
-        workingDir: unit.dir,
-        files: unit.files,
-        profiles: ['*'],
-        env: { HOME: process.env.HOME },
-        tolerant: true,
-        resolveEnvFiles: false,
-        root: repo.root,
-        displayBase: repo.root,
-      });
-    } catch {
-      p = null;
-    }
-    reloaded.set(unit, p);
-  }
-  return reloaded.get(unit) ?? undefined;
+/** The loaded project of a unit (the repo model also loads units Compose would refuse, in a degraded way). */
+export function projectOf(_repo: RepoModel, unit: ComposeUnit): LoadedProject | undefined {
+  return unit.project;
 }
 
 function profilesOf(svc: Mapping): string[] {

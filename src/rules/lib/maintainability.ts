@@ -30,7 +30,7 @@ export function isSecretKey(key: string): boolean {
   return /pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth|(^|_)key$|salt|cookie|session|dsn|conn(ection)?[_-]?str/i.test(key);
 }
 
-/** `a, b, c +2 more` */
+/** `` `a`, `b`, `c` and 2 more `` */
 export function listSome(items: string[], max = 5, quote = true): string {
   const q = (s: string) => (quote ? `\`${s}\`` : s);
   const shown = items.slice(0, max).map(q).join(', ');
@@ -301,7 +301,7 @@ function docInvocations(repo: RepoModel, dir: string): string[][] {
   for (const f of docFiles(repo, dir)) {
     const text = readText(f, 1024 * 1024);
     if (!text) continue;
-    for (const line of text.split(/\r?\n/)) {
+    for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
       if (!/compose/i.test(line) || !/(-f|--file|COMPOSE_FILE)/.test(line)) continue;
       const args = fileArgs(line);
       if (args.length >= 2) out.push(args);
@@ -454,7 +454,7 @@ export function shellCwdAt(text: string, line: number): string | null {
       cwd = null;
       continue;
     }
-    if (/dirname|\$0\b|BASH_SOURCE|SCRIPT_?DIR|\$\{?(PROJECT_?ROOT|ROOT_?DIR|HERE|BASEDIR|BASE_DIR|DIR)\}?/i.test(rest)) {
+    if (/dirname|\$0\b|BASH_SOURCE|\$\{?(SCRIPT_?DIR|SCRIPT_?PATH|PROJECT_?ROOT|ROOT_?DIR|HERE|BASEDIR|BASE_DIR|DIR)\}?(?![A-Za-z0-9_])/i.test(rest)) {
       // `cd "$(dirname "$0")"`, `cd "$SCRIPT_DIR/.."`: the script's directory, then a tail
       if (/\$\{?(PROJECT_?ROOT|ROOT_?DIR)\}?/i.test(rest)) {
         cwd = null;
