@@ -11,7 +11,7 @@ import { parseEnvironment, parseKeyValueList } from './formats/misc.js';
 import { interpolateString } from './interpolate.js';
 import { loadModel, parseFileCached, type ModelContext } from './model.js';
 import { normalizeModel } from './normalize.js';
-import { originOf, setSelfOrigin, setValueOrigin } from './origin.js';
+import { copyOrigin, originOf, setSelfOrigin, setValueOrigin } from './origin.js';
 import { isMapping } from './paths.js';
 import type { LoadOptions, Lookup, Mapping, Value, VariableUse } from './types.js';
 import { defaultRoot, guardInsideRoot } from './root.js';
@@ -190,7 +190,11 @@ function hasProfile(svc: Mapping, profiles: string[]): boolean {
 export function splitByProfiles(all: Record<string, Mapping>, profiles: string[]): { services: Record<string, Mapping>; disabledServices: Record<string, Mapping> } {
   const services: Record<string, Mapping> = {};
   const disabledServices: Record<string, Mapping> = {};
-  for (const [n, s] of Object.entries(all)) (hasProfile(s, profiles) ? services : disabledServices)[n] = s;
+  for (const [n, s] of Object.entries(all)) {
+    const into = hasProfile(s, profiles) ? services : disabledServices;
+    into[n] = s;
+    copyOrigin(all, n, into, n);
+  }
   return { services, disabledServices };
 }
 
