@@ -126,6 +126,43 @@ Examples:
     });
 
   program
+    .command('init-env')
+    .description('write (or complete) an .env template documenting every variable the compose files use')
+    .argument('[dir]', 'project directory (default: .)')
+    .option('-o, --output <file>', 'template file, relative to DIR (default: .env.example)')
+    .option('--force', 'append to a file whose name is not a template name (e.g. .env.core); never replaces its contents')
+    .option('--check', 'write nothing; exit 1 if the template is missing variables (for CI)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Secret-looking variables are left blank; values never come from a real .env.
+
+Examples:
+  $ shipshape init-env
+  $ shipshape init-env . --output .env.dev.example
+  $ shipshape init-env --check`)
+    .action(async (dir: string | undefined, opts) => {
+      const { initEnvCommand } = await import('../commands/init-env.js');
+      process.exitCode = await initEnvCommand(dir, opts);
+    });
+
+  program
+    .command('init-dockerignore')
+    .description('propose a .dockerignore fitted to each build context, proven not to exclude anything a Dockerfile copies')
+    .argument('[contexts...]', 'build context directories (default: every build context of DIR)')
+    .option('--dir <dir>', 'project directory whose build contexts to use (default: .)')
+    .option('--write', 'write the file(s) (default: print the proposal)')
+    .option('--force', 'write even when the safety check could not be completed')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Examples:
+  $ shipshape init-dockerignore
+  $ shipshape init-dockerignore ./api --write`)
+    .action(async (contexts: string[], opts) => {
+      const { initDockerignoreCommand } = await import('../commands/init-dockerignore.js');
+      process.exitCode = await initDockerignoreCommand(contexts, opts);
+    });
+
+  program
     .command('files')
     .description('map the compose files, overrides, Dockerfiles, .dockerignore, env files and wrapper scripts under DIR')
     .argument('[dir]', 'directory to scan (default: .)')
