@@ -1,7 +1,7 @@
-// Regenerates docs/rules/*.md from the built rule metadata: `npm run docs`.
+// Regenerates docs/rules/*.md from the rule metadata: `npm run docs`.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { RULES } from '../dist/rules/index.js';
-import { renderRuleDoc, renderRuleIndex } from '../dist/docs/rule-docs.js';
+import { renderRuleDoc, renderRuleIndex } from '../src/docs/rule-docs.js';
+import { RULES } from '../src/rules/index.js';
 
 const dir = new URL('../docs/rules/', import.meta.url);
 mkdirSync(dir, { recursive: true });
