@@ -66,14 +66,17 @@ export interface AuditResult {
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { error: 1, warning: 0.4, info: 0.1 };
 const PRIORITY_FACTOR: Record<Priority, number> = { P1: 1.5, P2: 1.25, P3: 1, P4: 0.75, P5: 0.5 };
-/** no single rule may take more than this off the score */
-const RULE_CAP = 2;
+/** no single rule may cost more than this */
+const RULE_CAP = 1.5;
+/** the cost at which the score has fallen to 10/e (about 3.7) */
+const SCALE = 15;
 const EFFORT_HOURS: Record<Effort, [number, number]> = { trivial: [0.1, 0.25], low: [0.5, 1], medium: [2, 4], high: [4, 8] };
 
 /**
  * Score out of 10 (docs/scoring.md): each finding costs severity weight × priority factor; a
  * rule's findings cost at most RULE_CAP together (the second identical mistake says less than
- * the first); the score is 10 minus the sum, floored at 0, one decimal.
+ * the first); the score is 10 × e^(−total cost / SCALE), one decimal: every problem lowers it,
+ * and no number of problems drives it below zero or makes two bad repositories look the same.
  */
 export function scoreFindings(findings: Finding[]): { score: number; deductions: ScoreDeduction[] } {
   const byRule = new Map<string, { n: number; cost: number }>();
@@ -87,7 +90,7 @@ export function scoreFindings(findings: Finding[]): { score: number; deductions:
     .map(([rule, e]) => ({ rule, findings: e.n, deduction: Math.round(Math.min(RULE_CAP, e.cost) * 100) / 100 }))
     .sort((a, b) => b.deduction - a.deduction || (a.rule < b.rule ? -1 : 1));
   const total = deductions.reduce((s, d) => s + d.deduction, 0);
-  return { score: Math.max(0, Math.round((10 - total) * 10) / 10), deductions };
+  return { score: Math.round(10 * Math.exp(-total / SCALE) * 10) / 10, deductions };
 }
 
 function worst(findings: Finding[]): 'ok' | Severity {

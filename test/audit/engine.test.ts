@@ -81,10 +81,15 @@ describe('score', () => {
   const f = (rule: string, severity: Finding['severity'], priority: Finding['priority']): Finding => ({ rule, severity, priority, category: 'correctness', message: 'm', file: 'f', line: 1, column: 1 });
   it('follows docs/scoring.md', () => {
     expect(scoreFindings([]).score).toBe(10);
-    expect(scoreFindings([f('a', 'error', 'P1')]).score).toBe(8.5);
-    expect(scoreFindings([f('b', 'warning', 'P3'), f('b', 'warning', 'P3'), f('b', 'warning', 'P3')]).score).toBe(8.8);
-    // one rule costs at most 2
-    expect(scoreFindings(Array.from({ length: 10 }, () => f('c', 'error', 'P1'))).score).toBe(8);
+    // cost 1.5 -> 10 e^(-0.1)
+    expect(scoreFindings([f('a', 'error', 'P1')]).score).toBe(9);
+    // 3 x 0.4 = 1.2 -> 10 e^(-0.08)
+    expect(scoreFindings([f('b', 'warning', 'P3'), f('b', 'warning', 'P3'), f('b', 'warning', 'P3')]).score).toBe(9.2);
+    // one rule costs at most 1.5, however often it fires
+    expect(scoreFindings(Array.from({ length: 10 }, () => f('c', 'error', 'P1'))).score).toBe(9);
+    // cost 15 -> 10/e
+    const many = Array.from({ length: 10 }, (_, i) => f(`r${i}`, 'error', 'P1'));
+    expect(scoreFindings(many).score).toBe(3.7);
   });
 });
 
