@@ -126,6 +126,28 @@ Examples:
     });
 
   program
+    .command('fix')
+    .description('apply the audit\'s safe fixes; shows a diff unless --write (comments and layout are kept)')
+    .argument('[dir]', 'repository (default: .)')
+    .option('--rule <id>', 'only fixes of this rule (repeatable)', collect)
+    .option('--write', 'write the changes (atomically); default: print a unified diff')
+    .option('--backup', 'with --write, keep <file>.bak')
+    .option('--unsafe', 'also apply fixes that change behaviour (listed as suggestions otherwise)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+A file that changed since it was read is not written. After writing, every compose file that
+loaded before must still load, or all files are restored.
+
+Examples:
+  $ shipshape fix                          show what would change
+  $ shipshape fix --rule obsolete-version --write
+  $ shipshape fix --write --backup`)
+    .action(async (dir: string | undefined, opts) => {
+      const { fixCommand } = await import('../commands/fix.js');
+      process.exitCode = await fixCommand(dir, opts);
+    });
+
+  program
     .command('init-env')
     .description('write (or complete) an .env template documenting every variable the compose files use')
     .argument('[dir]', 'project directory (default: .)')
