@@ -148,6 +148,49 @@ Examples:
     });
 
   program
+    .command('consolidate')
+    .description('merge overlapping standalone compose files into one, with what differs in profiles named after the files')
+    .argument('<files...>', 'the compose files to merge')
+    .requiredOption('-o, --output <file>', 'the file to write')
+    .option('--force', 'write even with conflicts (written as # CONFLICT comments) or a failed proof')
+    .option('--dry-run', 'print the file instead of writing it')
+    .option('--profile-name <file=profile>', 'name the profile of a source file (repeatable)', collect)
+    .option('--root <dir>', 'files referenced by compose files must lie inside it')
+    .addHelpText('after', `
+For each source X, \`config\` of the output with X's profile is checked to equal \`config\` of X.
+Exit codes: 0 written and proven; 1 conflicts or a failed proof (nothing written without --force); 2 usage error.
+
+Examples:
+  $ shipshape consolidate docker/docker-compose.yml docker/docker-compose.dev.yml -o docker-compose.dev.yml
+  $ shipshape consolidate a.yml b.yml -o all.yml --dry-run`)
+    .action(async (files: string[], opts) => {
+      const { consolidateCommand } = await import('../commands/consolidate.js');
+      process.exitCode = await consolidateCommand(files, opts);
+    });
+
+  program
+    .command('scale')
+    .description('turn SERVICE into explicit replicas SERVICE-1..N with sequential host ports and scale-N profiles')
+    .argument('<specs...>', 'SERVICE=N (repeatable) and optionally the project directory')
+    .option('--base-port <port>', 'first host port (default: the service\'s current one)')
+    .option('--profile-prefix <prefix>', 'profile name prefix', 'scale-')
+    .option('--prometheus <file>', 'Prometheus config whose scrape targets to regenerate (default: found from the stack)')
+    .option('--write', 'write the changes (default: print a diff and the port table)')
+    .option('-f, --file <file>', 'compose file (repeatable)', collect)
+    .option('--root <dir>', 'files referenced by compose files must lie inside it')
+    .addHelpText('after', `
+Scaling back to 1 removes exactly what scaling up added.
+
+Examples:
+  $ shipshape scale backtest-worker=2 training-worker=2
+  $ shipshape scale worker=4 --base-port 5003 --write`)
+    .action(async (specs: string[], opts) => {
+      const { scaleCommand } = await import('../commands/scale.js');
+      const dir = specs.find((s) => !s.includes('='));
+      process.exitCode = await scaleCommand(dir, specs.filter((s) => s.includes('=')), opts);
+    });
+
+  program
     .command('init-env')
     .description('write (or complete) an .env template documenting every variable the compose files use')
     .argument('[dir]', 'project directory (default: .)')
