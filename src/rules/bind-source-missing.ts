@@ -51,7 +51,8 @@ export default defineRule({
         if (!looksLikeFile(v.source) && !looksLikeFile(target)) return;
         ctx.report({
           message: `bind source \`${rel}\` of service \`${ref.name}\` does not exist: Compose creates an empty directory there and mounts it on \`${target}\`, so a missing config file becomes a directory${ignored}`,
-          origin,
+          // the long syntax writes the path on its own `source:` line
+          origin: at(ref, 'volumes', i, 'source'),
           unit: ref.unit,
           service: ref.name,
         });

@@ -38,7 +38,7 @@ export default defineRule({
     seed: '003 §3.1',
     fixable: true,
     docs: {
-      what: 'Finds `depends_on` entries with `condition: service_started` (written, or implied by the list form) on a long-running service. Dependencies that are one-shot jobs (migrations, init containers, anything others gate with `service_completed_successfully`) are not reported, nor are dependents that retry by design (Prometheus, Grafana, reverse proxies, admin UIs, exporters) and Swarm stack files (`docker stack deploy` ignores `depends_on`).',
+      what: 'Finds `depends_on` entries with `condition: service_started` (written, or implied by the list form) on a long-running service. Dependencies that are one-shot jobs (migrations, init containers, anything others gate with `service_completed_successfully`) are not reported, nor are dependents that retry by design (Prometheus, Grafana, reverse proxies — pulled, or built here on an nginx/Traefik/Caddy/… base or, when the Dockerfile cannot be read, named `nginx`/`proxy` —, admin UIs, exporters) and Swarm stack files (`docker stack deploy` ignores `depends_on`).',
       why: 'A started container is not a ready one: a database needs seconds to accept connections, an API needs to load. Without a readiness gate the dependent races its dependency on every `up`.',
       bad: 'services:\n  worker:\n    image: example/worker:1.0\n    depends_on: [api]\n  api:\n    image: example/api:1.0\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
       good: 'services:\n  worker:\n    image: example/worker:1.0\n    depends_on:\n      api:\n        condition: service_healthy\n  api:\n    image: example/api:1.0\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]\n',
@@ -59,7 +59,7 @@ export default defineRule({
       const deps = ref.svc.depends_on;
       if (!isMapping(deps)) continue;
       // `docker stack deploy` ignores depends_on; scrapers, dashboards, proxies and exporters retry on their own
-      if (isSwarmStack(ref) || isTolerantClient(ref)) continue;
+      if (isSwarmStack(ref) || isTolerantClient(ref, repo)) continue;
       const implicit = implicitOrigins(ref.svc);
       const refsByName = byUnit.get(ref.unit)!;
       const healthOfName = (name: string): HealthSource | undefined => {

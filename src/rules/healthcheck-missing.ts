@@ -26,7 +26,7 @@ export default defineRule({
     seed: '003 Service Health Checks',
     fixable: false,
     docs: {
-      what: 'Finds long-running services that other services depend on (clients that retry by design, such as Prometheus, Grafana, proxies and exporters, do not count; nor does `depends_on` in Swarm stack files), or that publish ports, with no health check: none in compose (or `disable: true` / `test: ["NONE"]`), none in the Dockerfile of a built image, and an image not known to ship one. One-shot jobs are exempt; builds whose Dockerfile cannot be read are not judged.',
+      what: 'Finds long-running services that other services depend on (clients that retry by design, such as Prometheus, Grafana, reverse proxies (pulled or built here) and exporters, do not count; nor does `depends_on` in Swarm stack files), or that publish ports, with no health check: none in compose (or `disable: true` / `test: ["NONE"]`), none in the Dockerfile of a built image, and an image not known to ship one. One-shot jobs are exempt; builds whose Dockerfile cannot be read are not judged.',
       why: 'A health check is what turns "the container runs" into "the service answers". It is needed for `condition: service_healthy`, for `up --wait`, and to see a hung process.',
       bad: 'services:\n  db:\n    image: postgres:16\n  api:\n    image: example/api:1.0\n    depends_on: [db]\n',
       good: 'services:\n  db:\n    image: postgres:16\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U postgres"]\n      interval: 10s\n      timeout: 5s\n      retries: 5\n      start_period: 30s\n  api:\n    image: example/api:1.0\n    depends_on:\n      db:\n        condition: service_healthy\n',
@@ -40,7 +40,7 @@ export default defineRule({
     const dependentsOf = new Map<ComposeUnit, Map<string, { all: string[]; healthy: string[] }>>();
     for (const other of refs) {
       const deps = other.svc.depends_on;
-      if (!isMapping(deps) || isSwarmStack(other) || isTolerantClient(other)) continue;
+      if (!isMapping(deps) || isSwarmStack(other) || isTolerantClient(other, repo)) continue;
       let byName = dependentsOf.get(other.unit);
       if (!byName) dependentsOf.set(other.unit, (byName = new Map()));
       for (const [target, d] of Object.entries(deps)) {

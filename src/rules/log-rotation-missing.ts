@@ -1,6 +1,6 @@
 import { defineRule, type ReportInput } from '../audit/types.js';
 import { keyOriginOf, originOf } from '../load/origin.js';
-import { isOneShot, q, rawService, serviceFile, serviceFlavor } from './lib/reliability.js';
+import { isOneShot, isOverlayService, q, rawService, serviceFile, serviceFlavor } from './lib/reliability.js';
 import { isMapping, serviceOrigin, services } from './util.js';
 
 const DEFAULT_LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
@@ -19,7 +19,7 @@ export default defineRule({
     seed: '003 §4.2',
     fixable: true,
     docs: {
-      what: 'Finds long-running services that log with the `json-file` driver (no `logging:`, or `driver: json-file`) without a `max-size` option. The `local` driver rotates by default, and other drivers ship logs elsewhere; both pass. One-shot jobs and files evidently for tests or development are skipped. A daemon-wide default in `/etc/docker/daemon.json` cannot be seen from the repository: if you have one, disable this rule in `.shipshape.yml`.',
+      what: 'Finds long-running services that log with the `json-file` driver (no `logging:`, or `driver: json-file`) without a `max-size` option. The `local` driver rotates by default, and other drivers ship logs elsewhere; both pass. One-shot jobs (migrations, init and permission-fixing containers), files evidently for tests or development and services of overlay fragments (no `image` or `build` of their own; judged in the file that defines them) are skipped. A daemon-wide default in `/etc/docker/daemon.json` cannot be seen from the repository: if you have one, disable this rule in `.shipshape.yml`.',
       why: 'Unbounded logs are a slow-burning outage: nothing fails until the disk is full, and then everything does.',
       bad: 'services:\n  api:\n    image: example/api:1.0\n  worker:\n    image: example/worker:1.0\n',
       good: 'x-logging: &default-logging\n  driver: json-file\n  options:\n    max-size: "10m"\n    max-file: "3"\n\nservices:\n  api:\n    image: example/api:1.0\n    logging: *default-logging\n  worker:\n    image: example/worker:1.0\n    logging: *default-logging\n',
@@ -31,7 +31,7 @@ export default defineRule({
     const pending: { input: ReportInput; file?: string }[] = [];
     const targets = new Map<string, Map<string, (string | number)[]>>();
     for (const ref of services(repo)) {
-      if (isOneShot(ref) || serviceFlavor(ref) !== 'main') continue;
+      if (isOneShot(ref) || serviceFlavor(ref) !== 'main' || isOverlayService(repo, ref)) continue;
       // podman has its own log defaults (containers.conf), not Docker's json-file
       if (/(^|[/._-])podman([/._-]|$)/i.test(serviceOrigin(ref)?.file ?? '')) continue;
       const logging = ref.svc.logging;

@@ -1,5 +1,5 @@
 import { defineRule } from '../audit/types.js';
-import { isOneShot, q, serviceFlavor } from './lib/reliability.js';
+import { isOneShot, isOverlayService, q, serviceFlavor } from './lib/reliability.js';
 import { isMapping, serviceOrigin, services } from './util.js';
 
 export default defineRule({
@@ -15,7 +15,7 @@ export default defineRule({
     seed: '003 §2.2',
     fixable: false,
     docs: {
-      what: 'Finds long-running services with no memory limit (`mem_limit` or `deploy.resources.limits.memory`). One-shot jobs and files that are evidently for tests or development (by their path: `test`, `ci`, `e2e`, `dev`, `local`…) are skipped. CPU limits are advisory and not reported.',
+      what: 'Finds long-running services with no memory limit (`mem_limit` or `deploy.resources.limits.memory`). One-shot jobs (migrations, init and permission-fixing containers), files that are evidently for tests or development (by their path: `test`, `ci`, `e2e`, `dev`, `local`…) and services of overlay fragments (no `image` or `build` of their own; judged in the file that defines them) are skipped. CPU limits are advisory and not reported.',
       why: 'Seed 003 asks for limits on every service of the production compose file: without them, resource exhaustion on one service becomes an outage of all of them.',
       bad: 'services:\n  worker:\n    image: example/worker:1.0\n',
       good: 'services:\n  worker:\n    image: example/worker:1.0\n    deploy:\n      resources:\n        limits:\n          memory: 1G\n          cpus: "2"\n',
@@ -24,7 +24,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const ref of services(ctx.repo)) {
-      if (isOneShot(ref) || serviceFlavor(ref) !== 'main') continue;
+      if (isOneShot(ref) || serviceFlavor(ref) !== 'main' || isOverlayService(ctx.repo, ref)) continue;
       const svc = ref.svc;
       if (svc.mem_limit !== undefined && svc.mem_limit !== null && svc.mem_limit !== 0 && svc.mem_limit !== '0') continue;
       const deploy = svc.deploy;

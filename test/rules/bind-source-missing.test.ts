@@ -19,6 +19,12 @@ describe('bind-source-missing', () => {
     expect(text).not.toMatch(/dist|docker\.sock|localtime|app\.yml|unused/);
   });
 
+  it('points at the `source:` line of a long-syntax bind, where the missing path is written', async () => {
+    expect(brief(await runRuleOn('bind-source-missing', 'long-syntax'))).toEqual([
+      'compose.yaml:7:17 bind source `proxy/nginx.conf` of service `proxy` does not exist: Compose creates an empty directory there and mounts it on `/etc/nginx/conf.d/default.conf`, so a missing config file becomes a directory',
+    ]);
+  });
+
   it('passes existing files and directories Compose may create', async () => {
     expect(await runRuleOn('bind-source-missing', 'pass')).toEqual([]);
   });

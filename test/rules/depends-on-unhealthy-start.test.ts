@@ -36,6 +36,13 @@ describe('depends-on-unhealthy-start', () => {
     expect(f[3]!.fix).toBeUndefined();
   });
 
+  it('treats reverse proxies built here as clients that retry: by their Dockerfile base, or by their name when it cannot be read', async () => {
+    expect(brief(await runRuleOn('depends-on-unhealthy-start', 'built-proxy'))).toEqual([
+      'compose.yaml:22:9 `web` starts as soon as `backend` has started, not when it is ready: add a health check to `backend` (unless its image ships one), then use `condition: service_healthy`',
+      'compose.yaml:27:9 `worker` starts as soon as `backend` has started, not when it is ready: add a health check to `backend` (unless its image ships one), then use `condition: service_healthy`',
+    ]);
+  });
+
   it('passes healthy gates, one-shot jobs and clients that retry', async () => {
     expect(await runRuleOn('depends-on-unhealthy-start', 'pass')).toEqual([]);
   });

@@ -29,6 +29,16 @@ describe('log-rotation-missing', () => {
     }
   });
 
+  it('passes a service of an overlay fragment (no image or build of its own): the base file that defines it is judged', async () => {
+    expect(await runRuleOn('log-rotation-missing', 'overlay')).toEqual([]);
+  });
+
+  it('passes root one-shots that only fix volume ownership (by name or by a chown/chmod command), not a server that chowns first', async () => {
+    expect(brief(await runRuleOn('log-rotation-missing', 'permission-fix'))).toEqual([
+      "compose.yaml:22:3 `cache` logs with Docker's default json-file driver and no `max-size`: its log file grows until the disk is full",
+    ]);
+  });
+
   it('passes logging through an anchor on every service', async () => {
     expect(await runRuleOn('log-rotation-missing', 'pass')).toEqual([]);
   });

@@ -12,6 +12,10 @@ describe('restart-policy-missing', () => {
     });
   });
 
+  it('passes a service of an overlay fragment (no image or build of its own): the base file that defines it is judged', async () => {
+    expect(await runRuleOn('restart-policy-missing', 'overlay')).toEqual([]);
+  });
+
   it('passes explicit policies (restart: "no" included), deploy.restart_policy, one-shot jobs and test files', async () => {
     expect(await runRuleOn('restart-policy-missing', 'pass')).toEqual([]);
   });

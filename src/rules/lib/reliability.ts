@@ -9,6 +9,7 @@ import type { ComposeUnit, RepoModel } from '../../audit/types.js';
 import type { Origin } from '../../load/origin.js';
 import type { Mapping, Value } from '../../load/types.js';
 import { knownImage } from '../images.js';
+import { definedElsewhere } from './correctness.js';
 import { at, buildOf, commandText, isMapping, serviceOrigin, type BuildInfo, type ServiceRef } from '../util.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,10 +17,13 @@ import { at, buildOf, commandText, isMapping, serviceOrigin, type BuildInfo, typ
 
 /** Names of services that run once and exit by design (migrations, init containers, seeders…). */
 const ONE_SHOT_NAME =
-  /(^|[-_.])(migrat(e|es|ion|ions|or)?|db-?migrate|init|initdb|init-?db|seed|seeder|seeding|setup|bootstrap|create-?buckets?|provision(er|ing)?|prepare|cert-?gen|keygen|fixtures?|populate|upgrade|test|tests|e2e|cypress|build|builder|generate|generator|installer|install)([-_.0-9]|$)/i;
+  /(^|[-_.])(migrat(e|es|ion|ions|or)?|db-?migrate|init|initdb|init-?db|seed|seeder|seeding|setup|bootstrap|create-?buckets?|provision(er|ing)?|prepare|cert-?gen|keygen|fixtures?|populate|upgrade|test|tests|e2e|cypress|build|builder|generate|generator|installer|install|fix-?perms?|fix-?permissions?|chown)([-_.0-9]|$)/i;
 
 /** `word` as a whole word of a command: not part of an option such as `--bootstrap-server`. */
 const w = (s: string) => `(?<![\\w./-])(?:${s})(?![\\w-])`;
+
+/** A command that fixes ownership or modes of a volume (the usual job of a root one-shot before the real service starts). */
+const PERMISSION_FIX = new RegExp(w('chown|chmod|setfacl'));
 
 /** Commands of one-shot jobs. */
 const ONE_SHOT_COMMAND = new RegExp(
@@ -91,7 +95,8 @@ export function restartPolicy(svc: Mapping): string | undefined {
 /**
  * A one-shot job exits by design: others gate on its `service_completed_successfully`, or it
  * never restarts on its own (`restart` absent, "no" or on-failure) and its name or command says
- * migrate/init/seed/setup/bootstrap/createbuckets/…
+ * migrate/init/seed/setup/bootstrap/createbuckets/fix-permissions/…, or its command only fixes
+ * ownership (`chown`/`chmod`) and starts no server.
  */
 export function isOneShot(ref: ServiceRef): boolean {
   if (completionGated(ref.project).has(ref.name)) return true;
@@ -101,6 +106,8 @@ export function isOneShot(ref: ServiceRef): boolean {
   if (typeof ref.svc.container_name === 'string' && ONE_SHOT_NAME.test(ref.svc.container_name)) return true;
   const cmd = `${commandText(ref.svc.entrypoint)} ${commandText(ref.svc.command)}`.trim();
   if (!cmd || SERVER_COMMAND.test(cmd)) return false;
+  // a script that only fixes ownership of a volume (`chown -R 1001 /data`) and serves nothing
+  if (PERMISSION_FIX.test(cmd)) return true;
   // `migrate && serve`: what runs last is what the container is for
   const segments = cmd.split(/&&|\|\||;|\n/).map((x) => x.trim()).filter(Boolean);
   return ONE_SHOT_COMMAND.test(segments[segments.length - 1] ?? cmd);
@@ -530,13 +537,43 @@ export function isSwarmStack(ref: ServiceRef): boolean {
   return swarmKeys;
 }
 
+const TOLERANT_KINDS = ['metrics', 'dashboards', 'proxy', 'admin-ui', 'tracing', 'logging'];
+
+/** Names that say "reverse proxy" and nothing else (not `kafka-rest-proxy`, `proxy-api`). */
+const PROXY_NAME = /^(nginx|proxy|reverse[-_]?proxy|(nginx|web|http|https|edge)[-_]proxy|traefik|caddy|haproxy|envoy)$/i;
+
 /**
  * Clients that cope with a dependency that is not ready yet: scrapers, dashboards, reverse proxies,
  * admin UIs and exporters retry or connect lazily, so ordering them after "started" is enough.
  */
-export function isTolerantClient(ref: ServiceRef): boolean {
+export function isTolerantClient(ref: ServiceRef, repo?: RepoModel): boolean {
   const k = knownImage(ref);
-  if (k && ['metrics', 'dashboards', 'proxy', 'admin-ui', 'tracing', 'logging'].includes(k.kind)) return true;
+  if (k && TOLERANT_KINDS.includes(k.kind)) return true;
   const image = typeof ref.svc.image === 'string' ? ref.svc.image.toLowerCase() : '';
-  return /exporter/.test(image) || /(^|[-_])exporter([-_]|$)/.test(ref.name.toLowerCase());
+  if (/exporter/.test(image) || /(^|[-_])exporter([-_]|$)/.test(ref.name.toLowerCase())) return true;
+  // a reverse proxy built here (`proxy: {build: ./proxy}` on top of nginx): by its Dockerfile's base
+  // image when it can be read, else by a name that says nothing but proxy
+  if (!k && repo && ref.svc.build !== undefined) {
+    const view = buildView(repo, ref);
+    if (view) {
+      const base = knownImage({ ...ref, svc: { ...ref.svc, image: view.base } });
+      return !!base && TOLERANT_KINDS.includes(base.kind);
+    }
+    const b = ref.svc.build;
+    const context = isMapping(b) && typeof b.context === 'string' ? path.posix.basename(b.context.replace(/\\/g, '/').replace(/\/+$/, '')) : '';
+    return PROXY_NAME.test(ref.name) || PROXY_NAME.test(context);
+  }
+  return false;
+}
+
+/**
+ * A service of an overlay fragment (`docker compose -f base.yml -f this.yml`): it has neither
+ * `image` nor `build` here and another compose file of the repository defines it in full. Judged
+ * alone it lacks everything the base gives it (restart policy, logging, limits), so per-service
+ * rules judge it in the base file instead.
+ */
+export function isOverlayService(repo: RepoModel, ref: ServiceRef): boolean {
+  const svc = ref.svc;
+  if (svc.image || svc.build || svc.provider) return false;
+  return definedElsewhere(repo, ref.unit, 'services', ref.name, (v) => isMapping(v) && (!!v.image || !!v.build));
 }
