@@ -45,8 +45,8 @@ describe('html report', () => {
     const marks = [
       '<h1>Docker Setup Audit: demo</h1>',
       'Executive Summary',
-      '<span class="n">4.6</span>',
-      '<strong>Overall Score: 4.6/10</strong>',
+      '<span class="n">7.2</span>',
+      '<strong>Overall Score: 7.2/10</strong>',
       'Key Strengths',
       'Critical Gaps',
       'Service Inventory',
