@@ -125,6 +125,18 @@ export async function buildRepoModel(rootArg: string, opts: RepoOptions = {}): P
     units,
     config,
     rel,
+    documents(abs) {
+      let docs = parsed.get(abs);
+      if (!docs) {
+        try {
+          docs = parseYamlDocuments(readTextFile(abs, rel(abs)), rel(abs));
+        } catch {
+          docs = [];
+        }
+        parsed.set(abs, docs);
+      }
+      return docs.flatMap((d) => (d.value ? [d.value] : []));
+    },
     dockerfile(abs) {
       if (!dockerfiles.has(abs)) {
         try {

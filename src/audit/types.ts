@@ -147,6 +147,11 @@ export interface RepoModel {
   dockerignore(contextDir: string, dockerfilePath?: string): IgnoreInfo;
   /** a path relative to the root, for reports */
   rel(absPath: string): string;
+  /**
+   * The parsed, uninterpolated documents of a YAML file (with positions), shared with the loader's
+   * parse cache so a file is parsed once per audit; empty when it does not parse.
+   */
+  documents(absPath: string): Mapping[];
   config: AuditConfig;
 }
 

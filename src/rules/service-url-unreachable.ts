@@ -73,14 +73,22 @@ export default defineRule({
     const { repo } = ctx;
     const known = new Set(repo.config.knownHosts.map((h) => h.toLowerCase()));
     const perUnit = new Map(repo.units.map((u) => [u, unitServices(repo, u)]));
+    // which units define each name (computed once: an audit may have hundreds of units)
+    const unitsByName = new Map<string, Set<unknown>>();
+    for (const [u, rs] of perUnit) {
+      for (const k of names(rs, new Map(rs.map((r) => [r.name, r]))).keys()) {
+        const set = unitsByName.get(k) ?? new Set<unknown>();
+        set.add(u);
+        unitsByName.set(k, set);
+      }
+    }
     for (const unit of repo.units) {
       const refs = perUnit.get(unit)!;
       const project = projectOf(repo, unit);
       if (!project || !refs.length) continue;
       const byName = new Map(refs.map((r) => [r.name, r]));
       const hosts = names(refs, byName);
-      const elsewhere = new Set<string>();
-      for (const [u, rs] of perUnit) if (u !== unit) for (const k of names(rs, new Map(rs.map((r) => [r.name, r]))).keys()) elsewhere.add(k);
+      const definedElsewhere = (h: string) => [...(unitsByName.get(h) ?? [])].some((u) => u !== unit);
       const seen = new Set<string>();
       for (const ref of refs) {
         // with host networking, names resolve through the host's resolver
@@ -99,7 +107,7 @@ export default defineRule({
             seen.add(key);
             const targets = hosts.get(h);
             if (!targets) {
-              if (elsewhere.has(h)) continue;
+              if (definedElsewhere(h)) continue;
               ctx.report({
                 message: `\`${env.key}\` of service \`${ref.name}\` points at host \`${host}\`, which is no service, container name or network alias of this project: the name will not resolve (a host outside the stack belongs in \`knownHosts\`)`,
                 origin: env.origin,

@@ -521,9 +521,23 @@ export function unsetUsesAt(project: LoadedProject, o: Origin | undefined): Trac
 }
 
 /** Any variable use at an origin (file + line). */
+const usesByLine = new WeakMap<LoadedProject, Map<string, TrackedUse[]>>();
+
 export function usesAt(project: LoadedProject, o: Origin | undefined): TrackedUse[] {
   if (!o) return [];
-  return (project.variables as TrackedUse[]).filter((u) => u.origin?.file === o.file && u.origin.line === o.line);
+  let index = usesByLine.get(project);
+  if (!index) {
+    index = new Map();
+    for (const u of project.variables as TrackedUse[]) {
+      if (!u.origin) continue;
+      const k = `${u.origin.file}:${u.origin.line}`;
+      const list = index.get(k);
+      if (list) list.push(u);
+      else index.set(k, [u]);
+    }
+    usesByLine.set(project, index);
+  }
+  return index.get(`${o.file}:${o.line}`) ?? [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import { findDefaultFiles } from '../../load/environment.js';
 import { keyOriginOf, originOf, type Origin } from '../../load/origin.js';
 import { isMapping } from '../../load/paths.js';
 import type { Mapping, Value } from '../../load/types.js';
-import { parseYamlDocuments, readTextFile } from '../../load/yaml.js';
 import { buildOf, services, type ServiceRef } from '../util.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -550,7 +549,7 @@ export function definedBy(repo: RepoModel, files: string[]): Defined {
     for (const u of repo.units) if (u.raw.has(abs)) raw = u.raw.get(abs);
     if (raw === undefined) {
       try {
-        raw = parseYamlDocuments(readTextFile(abs, repo.rel(abs)), repo.rel(abs)).find((d) => d.value)?.value ?? null;
+        raw = repo.documents(abs)[0] ?? null;
       } catch {
         raw = null;
       }

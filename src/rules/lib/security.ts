@@ -9,7 +9,7 @@ import type { RepoModel } from '../../audit/types.js';
 import { parseDotenv } from '../../load/dotenv.js';
 import { originOf, type Origin } from '../../load/origin.js';
 import type { Mapping, VariableUse } from '../../load/types.js';
-import { parseYamlDocuments, readTextFile } from '../../load/yaml.js';
+import { readTextFile } from '../../load/yaml.js';
 import { isMapping, services, type ServiceRef } from '../util.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,14 +45,7 @@ function absOf(repo: RepoModel, file: string): string {
 export function rawDocuments(repo: RepoModel, file: string): Mapping[] {
   const c = cacheOf(repo);
   const abs = absOf(repo, file);
-  if (!c.rawDocs.has(abs)) {
-    try {
-      const docs = parseYamlDocuments(readTextFile(abs, repo.rel(abs)), repo.rel(abs));
-      c.rawDocs.set(abs, docs.flatMap((d) => (d.value ? [d.value] : [])));
-    } catch {
-      c.rawDocs.set(abs, null);
-    }
-  }
+  if (!c.rawDocs.has(abs)) c.rawDocs.set(abs, repo.documents(abs));
   return c.rawDocs.get(abs) ?? [];
 }
 
