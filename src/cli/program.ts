@@ -227,6 +227,75 @@ Examples:
       process.exitCode = await initDockerignoreCommand(contexts, opts);
     });
 
+  addLoadOptions(
+    program
+      .command('up')
+      .description('pre-flight checks, then start the stack with Compose and wait, event-driven, until every service is ready')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('--build', 'build images before starting')
+    .option('--timeout <seconds>', 'one deadline for the whole start-up (default 120; also 90s, 2m)')
+    .option('--fail-fast', 'stop waiting at the first unhealthy or failed service (default)')
+    .option('--tolerate-unhealthy', 'keep waiting until the deadline for unhealthy services to recover')
+    .option('--json', 'one JSON event per line (docs/events-json.md)')
+    .addHelpText('after', `
+Jobs (services that exit by design) must exit 0; servers must be healthy, or running where they
+have no health check. On failure: the exit code, the health-check log and the last log lines.
+Exit codes: 0 every service ready; 1 a service failed or the deadline passed; 2 usage or pre-flight error.
+Uses docker compose v2 if present, else docker-compose v1 (and says which).
+
+Examples:
+  $ shipshape up
+  $ shipshape up examples/broker-pipeline --build --timeout 3m
+  $ shipshape up --profile workers --json`)
+    .action(async (dir: string | undefined, opts) => {
+      const { upCommand } = await import('../commands/up.js');
+      process.exitCode = await upCommand(dir, opts);
+    });
+
+  addLoadOptions(
+    program
+      .command('down')
+      .description('stop and remove the stack (with --volumes, its data too, after asking)')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('-v, --volumes', 'also remove named volumes (asks first unless --yes)')
+    .option('-y, --yes', 'do not ask')
+    .option('-t, --timeout <seconds>', 'stop timeout')
+    .option('--remove-orphans', 'also remove containers of services no longer in the files')
+    .addHelpText('after', `
+Examples:
+  $ shipshape down
+  $ shipshape down --volumes --yes`)
+    .action(async (dir: string | undefined, opts) => {
+      const { downCommand } = await import('../commands/down.js');
+      process.exitCode = await downCommand(dir, opts);
+    });
+
+  program
+    .command('logs')
+    .description('show the logs of the stack\'s services')
+    .argument('[dir]', 'project directory (default: .)')
+    .argument('[services...]', 'only these services')
+    .option('--file <file>', 'compose file (repeatable; relative to DIR)', collect)
+    .option('--profile <name>', 'activate a profile (repeatable)', collect)
+    .option('--env-file <file>', 'variables file (repeatable)', collect)
+    .option('-p, --project-name <name>', 'project name')
+    .option('--project-directory <dir>', 'directory relative paths are taken from')
+    .option('--root <dir>', 'files referenced by compose files must lie inside it')
+    .option('-f, --follow', 'follow the logs')
+    .option('--since <time>', 'only since this time (RFC 3339 or a duration such as 10m)')
+    .option('-n, --tail <lines>', 'the last N lines of each service')
+    .option('-t, --timestamps', 'show timestamps')
+    .addHelpText('after', `
+Examples:
+  $ shipshape logs api worker --tail 50
+  $ shipshape logs -f --since 10m`)
+    .action(async (dir: string | undefined, services: string[], opts) => {
+      const { logsCommand } = await import('../commands/logs.js');
+      process.exitCode = await logsCommand(dir, services, opts);
+    });
+
   program
     .command('files')
     .description('map the compose files, overrides, Dockerfiles, .dockerignore, env files and wrapper scripts under DIR')
