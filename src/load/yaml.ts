@@ -42,7 +42,9 @@ export interface ParsedDocument {
 export function readTextFile(file: string, displayName = file, maxBytes = LIMITS.maxFileBytes): string {
   let size: number;
   try {
-    const st = statSync(file);
+    // no exception for the common "missing" case: building one costs more than the read
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) throw new LoadError(`${displayName}: no such file`, { code: 'io', hint: 'check the path and the current directory' });
     if (st.isDirectory()) throw new LoadError(`${displayName} is a directory, not a file`, { code: 'io' });
     size = st.size;
   } catch (e) {

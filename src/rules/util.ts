@@ -65,7 +65,7 @@ export interface BuildInfo {
 
 export function isDirectory(p: string): boolean {
   try {
-    return statSync(p).isDirectory();
+    return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
@@ -73,14 +73,24 @@ export function isDirectory(p: string): boolean {
 
 export function isFile(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
 }
 
+// rules ask for the same build many times: compute it once per service definition
+const builds = new WeakMap<object, BuildInfo | undefined>();
+
 /** The build of a service: where its context and Dockerfile are, and the parsed Dockerfile. */
 export function buildOf(repo: RepoModel, ref: ServiceRef): BuildInfo | undefined {
+  if (builds.has(ref.svc)) return builds.get(ref.svc);
+  const info = computeBuild(repo, ref);
+  builds.set(ref.svc, info);
+  return info;
+}
+
+function computeBuild(repo: RepoModel, ref: ServiceRef): BuildInfo | undefined {
   const b = ref.svc.build;
   if (!isMapping(b)) return undefined;
   const ctx = typeof b.context === 'string' ? b.context : '.';
