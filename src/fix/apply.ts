@@ -8,12 +8,16 @@
  *
  * Several edits on one file are applied in order, re-parsing after each one, so an edit sees the
  * effect of the previous ones (a later edit whose target an earlier one removed is "already
- * applied"). Text edits carry offsets into the original text: they are mapped through the
- * changes made before them, and skipped when they overlap one.
+ * applied"). Paths name places in the original document: indexes of sequence items removed by
+ * earlier edits are shifted. Text edits carry offsets into the original text: they are mapped
+ * through the changes made before them, and skipped when they overlap one. The targets of one
+ * yaml-merge-anchor are spliced together on one parse when they are independent (the usual
+ * case), else one by one.
  *
- * Every edit is checked after it is applied: the result must parse, and the file's value as the
- * loader reads it must be exactly the value before with the intended change (so an edit can never
- * change anything else). An edit that fails a check is skipped and the text kept as it was.
+ * Every edit is checked after it is applied: the result must parse; the document tree as written
+ * (aliases not expanded, merges not resolved) must be the old one with exactly the intended change;
+ * a merge target must mean what it meant; and when the original file loads with the loader, the
+ * result must load too. An edit that fails a check is skipped and the text kept as it was.
  */
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Node as YamlNode, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Edit, TextEdit, YamlEdit } from '../audit/types.js';
@@ -430,7 +434,9 @@ function replaceValue(p: ParsedText, steps: Step[], value: unknown, rawComment?:
     if (used.length) throw new Skip(`the value defines ${used.map((a) => `&${a}`).join(', ')}, used elsewhere`);
   }
   const comment = cleanComment(rawComment);
-  const c = comment && !coll.flow ? ` # ${comment}` : '';
+  // a comment already on the line (a second run of the same fix after the value changed) is not written twice
+  const sameComment = comment !== undefined && text.slice(e.start, lineEnd(text, e.end)).includes(`# ${comment}`);
+  const c = comment && !coll.flow && !sameComment ? ` # ${comment}` : '';
   const hint = hintFor(node, coll);
   const oldFlow = !!node && (isMap(node) || isSeq(node)) && node.flow;
   const inSeq = isSeq(coll);

@@ -125,6 +125,12 @@ describe('yaml-set: existing keys', () => {
     expect(r.text).toBe(y('a: one line', 'b: 1'));
   });
 
+  it('does not write the same comment twice', () => {
+    const src = y('tmpfs: /run:size=32m # bounded by shipshape');
+    const r = applyChecked(src, [set(['tmpfs'], '/run:size=64m', 'bounded by shipshape')]);
+    expect(r.text).toBe(y('tmpfs: /run:size=64m # bounded by shipshape'));
+  });
+
   it('adds a comment after the value', () => {
     const src = y('services:', '  api:', '    tmpfs: /run', '    image: x');
     const r = applyChecked(src, [set(['services', 'api', 'tmpfs'], '/run:size=64m', 'bounded by shipshape')]);
