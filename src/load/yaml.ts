@@ -13,6 +13,7 @@ import {
   LineCounter,
   parseAllDocuments,
   Scalar,
+  visit,
   type Document,
   type Node as YamlNode,
   type YAMLMap,
@@ -163,11 +164,33 @@ const MERGE_KEY = '<<';
 
 class Converter {
   private visits = 0;
+  /** anchor name -> its definitions in document order (yaml's Alias.resolve walks the whole document per call) */
+  private anchors: Map<string, { start: number; node: YamlNode }[]> | undefined;
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lc: LineCounter,
     private readonly file: string,
   ) {}
+
+  /** The node an alias refers to: the last anchor of that name defined before it. */
+  resolveAlias(alias: Alias): YamlNode | undefined {
+    if (!this.anchors) {
+      const anchors = new Map<string, { start: number; node: YamlNode }[]>();
+      visit(this.doc, (_key, node) => {
+        const n = node as YamlNode;
+        if ((isMap(n) || isSeq(n) || isScalar(n)) && n.anchor) {
+          const list = anchors.get(n.anchor) ?? [];
+          list.push({ start: n.range?.[0] ?? 0, node: n });
+          anchors.set(n.anchor, list);
+        }
+      });
+      this.anchors = anchors;
+    }
+    const at = alias.range?.[0] ?? Infinity;
+    let found: YamlNode | undefined;
+    for (const a of this.anchors.get(alias.source) ?? []) if (a.start < at) found = a.node;
+    return found;
+  }
 
   origin(node: YamlNode | null | undefined): Origin | undefined {
     const r = node?.range;
@@ -199,7 +222,7 @@ class Converter {
   }
 
   private convertAlias(node: Alias, depth: number, path: string, aliasDepth: number): Value {
-    const target = node.resolve(this.doc);
+    const target = this.resolveAlias(node);
     if (!target) throw new LoadError(`unknown anchor '${node.source}' referenced`, { code: 'yaml', origin: this.origin(node) });
     if (aliasDepth > 64) throw new LoadError('anchors nest too deeply', { code: 'alias-bomb', origin: this.origin(node) });
     return this.convert(target as YamlNode, depth, path, aliasDepth + 1);
@@ -223,7 +246,7 @@ class Converter {
   private keyOf(keyNode: YamlNode | null, parentPath: string): { key: string; isMerge: boolean } {
     if (keyNode === null) return { key: '', isMerge: false };
     let k: YamlNode = keyNode;
-    if (isAlias(k)) k = (k.resolve(this.doc) as YamlNode) ?? k;
+    if (isAlias(k)) k = (this.resolveAlias(k) as YamlNode) ?? k;
     if (isScalar(k)) {
       const raw = k.value;
       const key = raw === null || raw === undefined ? '' : String(raw);
@@ -272,7 +295,7 @@ class Converter {
     }
     // `<<` sources: keys written in the mapping win, then earlier sources win over later ones.
     for (const src of merges) {
-      const resolved = isAlias(src) ? (src.resolve(this.doc) as YamlNode | undefined) : src;
+      const resolved = isAlias(src) ? (this.resolveAlias(src) as YamlNode | undefined) : src;
       const list: YamlNode[] = resolved && isSeq(resolved) ? (resolved.items as YamlNode[]) : [src];
       for (const item of list) {
         const v = this.convert(item, depth + 1, path, aliasDepth);
@@ -304,7 +327,7 @@ class Converter {
 
   private mergeTag(node: YamlNode): MergeTag | undefined {
     let n: YamlNode | undefined = node;
-    if (isAlias(n)) n = n.resolve(this.doc) as YamlNode | undefined;
+    if (isAlias(n)) n = this.resolveAlias(n) as YamlNode | undefined;
     const t = n?.tag;
     if (t === '!reset') return 'reset';
     if (t === '!override') return 'override';
