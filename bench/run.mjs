@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from './gen-corpus.mjs';
 import { hyperfineVersion, REPO, runBenchmarks } from './load.mjs';
 import { profileLoadAll } from './profile.mjs';
+import { runAuditBench } from './audit.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const countArg = process.argv.indexOf('--count');
@@ -55,6 +56,8 @@ const hf = hyperfineVersion();
 const results = runBenchmarks({ useHyperfine: Boolean(hf) });
 for (const r of results) console.log(`${String(r.medianMs).padStart(8)} ms  ${r.name}`);
 const prof = process.argv.includes('--no-profile') ? undefined : profileLoadAll();
+const audit = process.argv.includes('--no-audit') ? undefined : await runAuditBench({ useHyperfine: Boolean(hf) });
+if (audit) console.log(`audit: shipshape ${audit.shipshape.medianMs} ms, dclint ${audit.dclint.medianMs} ms, ratio ${audit.ratio}x`);
 
 const verdict = (r) => (r.targetMs === undefined ? '' : r.medianMs < r.targetMs ? `< ${r.targetMs} ms: **met**` : `< ${r.targetMs} ms: **missed**`);
 const all = results.find((r) => r.files);
@@ -91,6 +94,23 @@ const lines = [
   `One run of the ${all.files}-file set reported: \`${all.output}\` (import_ms: loading the modules; load_ms: loading + rendering all files).`,
   '',
 ];
+if (audit) {
+  const s = audit.shipshape;
+  const d = audit.dclint;
+  lines.push(
+    '## Audit: shipshape against dclint',
+    '',
+    `\`bench/audit.mjs\`: ${audit.files} compose files (whole generated repo folders from \`bench/out/gen\`, trimmed to exactly ${audit.files} compose files, env files kept), the same directory for both tools, whole process each. Peak RSS from \`/usr/bin/time -f %M\`.`,
+    '',
+    '| tool | median | min | max | runs | peak RSS | files seen | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    `| ${s.name} | ${s.medianMs} ms | ${s.minMs} ms | ${s.maxMs} ms | ${s.runs} | ${s.peakRssMb} MB | ${s.filesSeen} | < 1000 ms and < 150 MB: **${s.medianMs < 1000 && s.peakRssMb < 150 ? 'met' : 'missed'}** |`,
+    `| ${d.name} | ${d.medianMs} ms | ${d.minMs} ms | ${d.maxMs} ms | ${d.runs} | ${d.peakRssMb} MB | ${d.filesSeen} | |`,
+    '',
+    `Ratio (dclint median / shipshape median): **${audit.ratio}x** (target ≥ 20x: **${audit.ratio >= 20 ? 'met' : 'missed'}**). shipshape ran all its rules (${s.findings} findings); dclint its 15.`,
+    '',
+  );
+}
 if (prof) {
   lines.push(
     '## Profile of the 1,000-file run',
