@@ -272,6 +272,50 @@ Examples:
       process.exitCode = await downCommand(dir, opts);
     });
 
+  addLoadOptions(
+    program
+      .command('status')
+      .description('per service: state, health, uptime, restarts, CPU, memory, ports, last log lines')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('--watch', 'refresh in place (Ctrl-C to stop)')
+    .option('--interval <seconds>', 'refresh interval with --watch (default 2)')
+    .option('--lines <n>', 'log lines per service (default 3)')
+    .option('--json', 'one JSON document (version 1)')
+    .addHelpText('after', `
+Exit codes: 0 every service running (healthy, or with no health check) or completed; 1 otherwise; 2 usage or engine error.
+
+Examples:
+  $ shipshape status
+  $ shipshape status --watch`)
+    .action(async (dir: string | undefined, opts) => {
+      const { statusCommand } = await import('../commands/status.js');
+      process.exitCode = await statusCommand(dir, opts);
+    });
+
+  addLoadOptions(
+    program
+      .command('verify')
+      .description('prove the stack: running and healthy, health checks pass now, ports answer, no root, limits and rotation applied')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('--up', 'start the stack first in an isolated project and tear it down afterwards')
+    .option('--persistence', 'check that a marker in each named volume survives a restart of its service')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--config <file>', 'configuration (allowRoot) file (default: .shipshape.yml)')
+    .option('--timeout <seconds>', 'how long --up waits for the stack')
+    .addHelpText('after', `
+Exit codes: 0 every item passes; 1 an item fails; 2 usage, config or engine error.
+
+Examples:
+  $ shipshape verify
+  $ shipshape verify --up --persistence --format markdown -o VERIFY.md`)
+    .action(async (dir: string | undefined, opts) => {
+      const { verifyCommand } = await import('../commands/verify.js');
+      process.exitCode = await verifyCommand(dir, opts);
+    });
+
   program
     .command('logs')
     .description('show the logs of the stack\'s services')
