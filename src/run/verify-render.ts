@@ -42,7 +42,8 @@ function groups(items: readonly VerifyItem[]): [VerifyItem['kind'], VerifyItem[]
 
 function summary(r: VerifyReport): string {
   const c = countByStatus(r.items);
-  return `${r.ok ? 'PASS' : 'FAIL'}: ${c.pass} passed, ${c.fail} failed, ${c.skip} skipped (${r.durationS.toFixed(1)} s)`;
+  // worded so that no CI log parser mistakes it for a test runner's "N passed, N failed" line
+  return `${r.ok ? 'verified' : 'NOT verified'}: ${c.fail} of ${c.pass + c.fail} checks failed, ${c.skip} skipped (${r.durationS.toFixed(1)} s)`;
 }
 
 export function renderText(r: VerifyReport, color = false): string {

@@ -224,7 +224,7 @@ describe('report formats', () => {
     expect(t).toContain('Containers running and healthy\n  ✔ shop_web_1 is running and healthy\n      state running, health healthy');
     expect(t).toContain('  ✘ shop_db_1 runs as root (uid 0); not in allowRoot');
     expect(t).toContain('  - shop_db_1: no memory or CPU limit declared');
-    expect(t).toMatch(/FAIL: 1 passed, 1 failed, 1 skipped \(1\.3 s\)\n$/);
+    expect(t).toMatch(/NOT verified: 1 of 2 checks failed, 1 skipped \(1\.3 s\)\n$/);
     expect(t).not.toContain('\x1b[');
     expect(renderText(report, true)).toContain('\x1b[31m');
   });
