@@ -11,6 +11,8 @@
  * printed as ints everywhere (Go would print the float64 `1e6` as `1e+06`).
  */
 
+import { goStringCompare } from '../load/formats/misc.js';
+
 /** Shortest decimal digits and decimal exponent of a finite, non-zero |f|: f = 0.d1d2… × 10^(exp+1). */
 interface Digits {
   digits: string;
@@ -128,87 +130,7 @@ export function goSprint(v: unknown): string {
 }
 
 /** Go's string order (`sort.Strings`, `strings.Compare`): by UTF-8 bytes, i.e. by code points. */
-export function compareBytes(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0) ?? 0;
-    const cy = y.value.codePointAt(0) ?? 0;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
-}
+export const compareBytes = goStringCompare;
 
-const LETTER = /^\p{L}$/u;
-const DIGIT = /^\p{Nd}$/u;
-
-function isLetter(r: string): boolean {
-  return LETTER.test(r);
-}
-
-function isDigit(r: string): boolean {
-  return DIGIT.test(r);
-}
-
-function cp(r: string): number {
-  return r.codePointAt(0) ?? 0;
-}
-
-/**
- * go-yaml v4's order of string map keys (`keyList.Less`, internal/libyaml/representer.go):
- * after the common prefix, two letters compare by code point; a letter sorts after a non-letter,
- * except right after a digit where it sorts first; otherwise the digit runs starting there compare
- * as (int64, wrapping) numbers, then by run length, then by code point. A prefix sorts first.
- */
-export function naturalLess(a: string, b: string): boolean {
-  const ar = Array.from(a);
-  const br = Array.from(b);
-  let digits = false;
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    const ca = ar[i] as string;
-    const cb = br[i] as string;
-    if (ca === cb) {
-      digits = isDigit(ca);
-      continue;
-    }
-    const al = isLetter(ca);
-    const bl = isLetter(cb);
-    if (al && bl) return cp(ca) < cp(cb);
-    if (al || bl) return digits ? al : bl;
-    let an = 0n;
-    let bn = 0n;
-    if (ca === '0' || cb === '0') {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j] as string); j--) {
-        if (ar[j] !== '0') {
-          an = 1n;
-          bn = 1n;
-          break;
-        }
-      }
-    }
-    let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai] as string); ai++) {
-      an = BigInt.asIntN(64, an * 10n + BigInt(cp(ar[ai] as string) - 48));
-    }
-    let bi = i;
-    for (; bi < br.length && isDigit(br[bi] as string); bi++) {
-      bn = BigInt.asIntN(64, bn * 10n + BigInt(cp(br[bi] as string) - 48));
-    }
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return cp(ca) < cp(cb);
-  }
-  return ar.length < br.length;
-}
-
-/** naturalLess as a comparator. */
-export function compareNatural(a: string, b: string): number {
-  if (a === b) return 0;
-  if (naturalLess(a, b)) return -1;
-  if (naturalLess(b, a)) return 1;
-  return 0;
-}
+/** go-yaml v4's order of string map keys (`keyList.Less`). */
+export { goNaturalLess as naturalLess, goNaturalCompare as compareNatural } from '../load/formats/order.js';
