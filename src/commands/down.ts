@@ -2,10 +2,10 @@
  * `shipshape down [DIR]`: `compose down` for the project. `--volumes` also removes its volumes:
  * on a terminal it asks first (unless --yes); without a terminal it needs --yes (else exit 2).
  */
-import path from 'node:path';
 import { EXIT, reportError } from '../cli/output.js';
 import { runDown } from '../run/down.js';
 import { parseTimeout } from './up.js';
+import { projectTarget } from '../cli/target.js';
 
 export interface DownFlags {
   file?: string[];
@@ -30,13 +30,7 @@ export async function downCommand(dir: string | undefined, flags: DownFlags): Pr
   }
   try {
     const r = await runDown({
-      dir: path.resolve(dir ?? '.'),
-      files: flags.file,
-      profiles: flags.profile,
-      envFiles: flags.envFile,
-      projectName: flags.projectName,
-      projectDirectory: flags.projectDirectory,
-      root: flags.root,
+      ...projectTarget(dir, flags),
       volumes: flags.volumes,
       yes: flags.yes,
       stopTimeoutS,

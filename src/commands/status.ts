@@ -2,9 +2,9 @@
  * `shipshape status [DIR] [--watch] [--json]`: the stack's health dashboard (see src/run/status.ts).
  * Exit 0: every service running / healthy; 1: something is not; 2: usage or engine error.
  */
-import path from 'node:path';
 import { EXIT, reportError } from '../cli/output.js';
 import { runStatus } from '../run/status.js';
+import { projectTarget } from '../cli/target.js';
 
 export interface StatusFlags {
   file?: string[];
@@ -39,13 +39,7 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   }
   try {
     const r = await runStatus({
-      dir: path.resolve(dir ?? '.'),
-      files: flags.file,
-      profiles: flags.profile,
-      envFiles: flags.envFile,
-      projectName: flags.projectName,
-      projectDirectory: flags.projectDirectory,
-      root: flags.root,
+      ...projectTarget(dir, flags),
       json: flags.json,
       watch: flags.watch,
       intervalS,

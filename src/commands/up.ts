@@ -3,9 +3,9 @@
  * until every service met its rule (jobs exit 0, servers healthy, or running without a check).
  * Exit 0: all ready; 1: a service failed or the deadline passed; 2: usage or pre-flight error.
  */
-import path from 'node:path';
 import { EXIT, reportError } from '../cli/output.js';
 import { runUp } from '../run/up.js';
+import { projectTarget } from '../cli/target.js';
 
 export interface UpFlags {
   file?: string[];
@@ -45,13 +45,7 @@ export async function upCommand(dir: string | undefined, flags: UpFlags): Promis
   }
   try {
     const r = await runUp({
-      dir: path.resolve(dir ?? '.'),
-      files: flags.file,
-      profiles: flags.profile,
-      envFiles: flags.envFile,
-      projectName: flags.projectName,
-      projectDirectory: flags.projectDirectory,
-      root: flags.root,
+      ...projectTarget(dir, flags),
       build: flags.build,
       timeoutS,
       failFast: !flags.tolerateUnhealthy,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EXIT, reportError } from '../cli/output.js';
 import { runVerify } from '../run/verify.js';
 import type { VerifyFormat } from '../run/verify-render.js';
+import { projectTarget } from '../cli/target.js';
 
 export interface VerifyFlags {
   file?: string[];
@@ -45,13 +46,7 @@ export async function verifyCommand(dir: string | undefined, flags: VerifyFlags)
   const sink = { write: (s: string) => ((text += s), true), isTTY: false };
   try {
     const r = await runVerify({
-      dir: path.resolve(dir ?? '.'),
-      files: flags.file,
-      profiles: flags.profile,
-      envFiles: flags.envFile,
-      projectName: flags.projectName,
-      projectDirectory: flags.projectDirectory,
-      root: flags.root,
+      ...projectTarget(dir, flags),
       up: flags.up,
       persistence: flags.persistence,
       format,
