@@ -50,10 +50,13 @@ Exit codes:
   2  usage error, or a file that does not load
 
 Examples:
-  $ shipshape files                       map the repo's compose files, Dockerfiles, env files
-  $ shipshape config                      print the model docker compose would run
-  $ shipshape config -f docker-compose.yml -f docker-compose.dev.yml --profile workers
-  $ shipshape config --variables          every variable: default, required, set, where used`,
+  $ shipshape audit                       prioritised, scored report of the repository
+  $ shipshape audit --format markdown -o AUDIT.md
+  $ shipshape fix --write                 apply the safe fixes, comments kept
+  $ shipshape config --variables          every variable: default, required, set, where used
+  $ shipshape up && shipshape verify      start with pre-flight checks, then prove the stack
+  $ shipshape backup --stop --keep 7      back up named volumes, verified, keep a week
+Run \`shipshape <command> --help\` for each command's options and examples.`,
     );
 
   addLoadOptions(
@@ -338,6 +341,73 @@ Examples:
     .action(async (dir: string | undefined, services: string[], opts) => {
       const { logsCommand } = await import('../commands/logs.js');
       process.exitCode = await logsCommand(dir, services, opts);
+    });
+
+  const backup = addLoadOptions(
+    program
+      .command('backup')
+      .description('back up the project\'s named volumes: one archive each, a manifest with checksums, written atomically')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('--volume <name>', 'only this volume (compose key; repeatable)', collect)
+    .option('--to <dir>', 'backup folder (default: DIR/backups/<project>/<UTC time>/)')
+    .option('--stop', 'stop the services that mount a volume while it is read, then start them again')
+    .option('--keep <n>', 'keep the newest N complete backups of the project, never removing the newest verified one')
+    .option('--level <1-9>', 'gzip level (default 6)')
+    .option('--image <image>', 'local image for the temporary containers (default: one of the project\'s)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Volumes are read through the Engine API from a temporary container that is never started, so no
+tool is needed inside any image. x-shipshape: {backup: {pre, post}} on a service runs hooks via exec.
+
+Examples:
+  $ shipshape backup
+  $ shipshape backup --volume pgdata --stop --keep 7
+  $ shipshape backup verify backups/myapp/2026-11-23T12-40-05Z`)
+    .action(async (dir: string | undefined, opts) => {
+      const { backupCommand } = await import('../commands/backup.js');
+      process.exitCode = await backupCommand(dir, opts);
+    });
+  backup
+    .command('verify')
+    .description('restore a backup into a scratch volume, compare every file with the manifest, remove the scratch volume')
+    .argument('<backup-dir>', 'a backup folder')
+    .option('--image <image>', 'local image for the temporary containers')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, opts) => {
+      const { backupVerifyCommand } = await import('../commands/backup.js');
+      process.exitCode = await backupVerifyCommand(dir, opts);
+    });
+
+  program
+    .command('restore')
+    .description('restore volumes from a backup: verified before anything is written, checked again after')
+    .argument('<backup-dir>', 'a backup folder')
+    .option('--volume <name>', 'only this volume (repeatable)', collect)
+    .option('--into <name>', 'restore into a new volume of this name')
+    .option('--force', 'write into a volume that is not empty')
+    .option('--image <image>', 'local image for the temporary containers')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Examples:
+  $ shipshape restore backups/myapp/2026-11-23T12-40-05Z
+  $ shipshape restore backups/myapp/2026-11-23T12-40-05Z --volume pgdata --into pgdata_check`)
+    .action(async (dir: string, opts) => {
+      const { restoreCommand } = await import('../commands/restore.js');
+      process.exitCode = await restoreCommand(dir, opts);
+    });
+
+  addLoadOptions(
+    program
+      .command('backups')
+      .description('list backups with size, age, volumes and last verification')
+      .argument('[dir]', 'project directory (default: .)'),
+  )
+    .option('--in <dir>', 'backups folder (default: DIR/backups)')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string | undefined, opts) => {
+      const { backupsCommand } = await import('../commands/backups.js');
+      process.exitCode = await backupsCommand(dir, opts);
     });
 
   program
