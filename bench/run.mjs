@@ -135,5 +135,14 @@ if (prof) {
     '',
   );
 }
-writeFileSync(path.join(here, 'RESULTS.md'), lines.join('\n'));
+// the engine benchmarks (bench/up.mjs, bench/backup.mjs) are run by hand: keep their section
+const MARK = '<!-- runtime benchmarks: bench/up.mjs and bench/backup.mjs, run by hand -->';
+let kept = '';
+try {
+  const old = readFileSync(path.join(here, 'RESULTS.md'), 'utf8');
+  if (old.includes(MARK)) kept = old.slice(old.indexOf(MARK));
+} catch {
+  // first run
+}
+writeFileSync(path.join(here, 'RESULTS.md'), lines.join('\n') + (kept ? `\n${kept}` : ''));
 console.log(`wrote ${path.relative(process.cwd(), path.join(here, 'RESULTS.md'))}`);
