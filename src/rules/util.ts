@@ -173,10 +173,8 @@ export function envEntries(ref: ServiceRef): EnvEntry[] {
   });
 }
 
-/** The image reference of a service, split. */
-export function imageOf(ref: ServiceRef): { full: string; repo: string; name: string; tag?: string; digest?: string } | undefined {
-  const image = ref.svc.image;
-  if (typeof image !== 'string' || !image) return undefined;
+/** Split an image reference (`registry/repo:tag@sha256:…`) into the part before the tag, the tag and the digest. */
+export function splitImageRef(image: string): { rest: string; tag?: string; digest?: string } {
   let rest = image;
   let digest: string | undefined;
   const at_ = rest.indexOf('@');
@@ -191,6 +189,17 @@ export function imageOf(ref: ServiceRef): { full: string; repo: string; name: st
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
+  const out: { rest: string; tag?: string; digest?: string } = { rest };
+  if (tag !== undefined) out.tag = tag;
+  if (digest !== undefined) out.digest = digest;
+  return out;
+}
+
+/** The image reference of a service, split. */
+export function imageOf(ref: ServiceRef): { full: string; repo: string; name: string; tag?: string; digest?: string } | undefined {
+  const image = ref.svc.image;
+  if (typeof image !== 'string' || !image) return undefined;
+  const { rest, tag, digest } = splitImageRef(image);
   const name = rest.split('/').pop() ?? rest;
   const out: { full: string; repo: string; name: string; tag?: string; digest?: string } = { full: image, repo: rest, name };
   if (tag !== undefined) out.tag = tag;

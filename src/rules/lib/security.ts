@@ -10,7 +10,7 @@ import { parseDotenv } from '../../load/dotenv.js';
 import { originOf, type Origin } from '../../load/origin.js';
 import type { Mapping, VariableUse } from '../../load/types.js';
 import { readTextFile } from '../../load/yaml.js';
-import { isMapping, services, type ServiceRef } from '../util.js';
+import { isMapping, services, type ServiceRef, splitImageRef } from '../util.js';
 
 // ---------------------------------------------------------------------------------------------
 // Per-repo caches (a rule run sees one RepoModel; the model is never mutated)
@@ -685,22 +685,9 @@ export interface ImageRef {
   digest?: string;
 }
 
-/** Split an image reference (`docker.io/library/python:3.12@sha256:…`). */
+/** Split an image reference (`docker.io/library/python:3.12@sha256:…`), the repository normalized. */
 export function parseImageRef(image: string): ImageRef {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  const { rest, tag, digest } = splitImageRef(image.trim());
   const out: ImageRef = { repo: rest.replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)?(library\/)?/i, '').toLowerCase() };
   if (tag !== undefined) out.tag = tag;
   if (digest !== undefined) out.digest = digest;
