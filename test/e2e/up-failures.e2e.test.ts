@@ -10,17 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComposeProject } from '../../src/engine/compose-cli.js';
 import { runUp } from '../../src/run/up.js';
 import { buildBusyboxImage, compose, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { Sink } from '../helpers/sink.js';
 
 const engine = await requireEngine();
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string): boolean {
-    this.text += s;
-    return true;
-  }
-}
 
 describe.runIf(engine)('up: failures say why', () => {
   let root = '';

@@ -13,27 +13,11 @@ import { runDown } from '../../src/run/down.js';
 import { runLogs } from '../../src/run/logs.js';
 import { runUp } from '../../src/run/up.js';
 import { buildBusyboxImage, compose, freePort, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { Sink } from '../helpers/sink.js';
 
 const engine = await requireEngine();
 
 /** Captures what `up` prints, with the time each line was written. */
-class Sink {
-  readonly lines: { text: string; at: number }[] = [];
-  private pending = '';
-  isTTY = false;
-  write(s: string): boolean {
-    this.pending += s;
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      this.lines.push({ text: this.pending.slice(0, nl), at: Date.now() });
-      this.pending = this.pending.slice(nl + 1);
-    }
-    return true;
-  }
-  get text(): string {
-    return this.lines.map((l) => l.text).join('\n');
-  }
-}
 
 function httpd(text: string): string {
   return `["sh", "-c", "mkdir -p /www && echo ${text} > /www/index.html && echo ${text} listening && exec httpd -f -p 8080 -h /www"]`;

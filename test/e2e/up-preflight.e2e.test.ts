@@ -12,17 +12,10 @@ import type { ComposeProject } from '../../src/engine/compose-cli.js';
 import { runPreflight } from '../../src/run/preflight.js';
 import { runUp } from '../../src/run/up.js';
 import { buildBusyboxImage, compose, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { Sink } from '../helpers/sink.js';
 
 const engine = await requireEngine();
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string): boolean {
-    this.text += s;
-    return true;
-  }
-}
 
 describe.runIf(engine)('up: pre-flight stops bad runs before anything starts', () => {
   let root = '';

@@ -18,17 +18,10 @@ import { runUp } from '../../src/run/up.js';
 import type { VerifyItem } from '../../src/run/verify-checks.js';
 import { runVerify } from '../../src/run/verify.js';
 import { buildBusyboxImage, compose, docker, freePort, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { Sink } from '../helpers/sink.js';
 
 const engine = await requireEngine();
 
-class Sink {
-  text = '';
-  isTTY = false;
-  write(s: string): boolean {
-    this.text += s;
-    return true;
-  }
-}
 
 const HEALTH = [
   '    healthcheck:',
