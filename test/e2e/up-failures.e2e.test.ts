@@ -3,14 +3,15 @@
  * crashes at start, a job that fails under its dependant; fail-fast and --tolerate-unhealthy.
  * Each failure must say why: exit code, the health-check log, the service's last log lines.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComposeProject } from '../../src/engine/compose-cli.js';
 import { runUp } from '../../src/run/up.js';
-import { buildBusyboxImage, compose, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { buildBusyboxImage, compose, requireEngine } from '../helpers/index.js';
 import { Sink } from '../helpers/sink.js';
+import { writeStack } from '../helpers/stacks.js';
 
 const engine = await requireEngine();
 
@@ -20,15 +21,7 @@ describe.runIf(engine)('up: failures say why', () => {
   let image = '';
   const projects: ComposeProject[] = [];
 
-  async function stack(name: string, services: string[]): Promise<{ dir: string; projectName: string }> {
-    const dir = path.join(root, name);
-    await mkdir(dir);
-    const file = path.join(dir, 'docker-compose.yml');
-    await writeFile(file, ['version: "2.4"', 'services:', ...services, ''].join('\n'));
-    const projectName = uniqueProjectName(`shipshape-${name}`);
-    projects.push({ projectName, files: [file], projectDir: dir });
-    return { dir, projectName };
-  }
+  const stack = (name: string, services: string[]) => writeStack(root, projects, name, services);
 
   beforeAll(async () => {
     image = await buildBusyboxImage();

@@ -11,8 +11,9 @@ import { connectEngine, listProjectContainers } from '../../src/engine/client.js
 import type { ComposeProject } from '../../src/engine/compose-cli.js';
 import { runPreflight } from '../../src/run/preflight.js';
 import { runUp } from '../../src/run/up.js';
-import { buildBusyboxImage, compose, requireEngine, uniqueProjectName } from '../helpers/index.js';
+import { buildBusyboxImage, compose, requireEngine } from '../helpers/index.js';
 import { Sink } from '../helpers/sink.js';
+import { writeStack } from '../helpers/stacks.js';
 
 const engine = await requireEngine();
 
@@ -23,15 +24,7 @@ describe.runIf(engine)('up: pre-flight stops bad runs before anything starts', (
   let blocker: net.Server | undefined;
   const projects: ComposeProject[] = [];
 
-  async function stack(name: string, services: string[]): Promise<{ dir: string; projectName: string }> {
-    const dir = path.join(root, name);
-    await mkdir(dir);
-    const file = path.join(dir, 'docker-compose.yml');
-    await writeFile(file, ['version: "2.4"', 'services:', ...services, ''].join('\n'));
-    const projectName = uniqueProjectName(`shipshape-${name}`);
-    projects.push({ projectName, files: [file], projectDir: dir });
-    return { dir, projectName };
-  }
+  const stack = (name: string, services: string[]) => writeStack(root, projects, name, services);
 
   async function nothingCreated(projectName: string) {
     expect(await listProjectContainers(connectEngine().docker, projectName, { all: true, oneoff: true })).toEqual([]);
